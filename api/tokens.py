@@ -1,0 +1,65 @@
+"""Issuing, revoking and checking lead provider API tokens (decision D17).
+
+Tokens look like `ecfp_<40 random characters>`; the fixed start lets secret scanners spot leaks.
+Only HMAC-SHA256(SECRET_KEY, token) is stored, so a database leak reveals no usable token.
+"""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from api.models import ApiToken
+from ecf.models import LeadProvider
+
+TOKEN_START = "ecfp_"
+PREFIX_LENGTH = len(TOKEN_START) + 6
+# Recording every use would write a row per request; once a minute is enough to see activity.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def token_digest(plaintext: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), plaintext.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, lead_provider: LeadProvider, description: str = "") -> tuple[ApiToken, str]:
+    """Make a new token for `lead_provider`; return the row and the plaintext (shown once, never stored)."""
+    plaintext = TOKEN_START + secrets.token_urlsafe(30)
+    token = ApiToken.objects.create(
+        lead_provider=lead_provider,
+        token_hash=token_digest(plaintext),
+        prefix=plaintext[:PREFIX_LENGTH],
+        description=description,
+    )
+    return token, plaintext
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Revoke `token` now. Revoking a revoked token changes nothing."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+    return token
+
+
+def api_token_authenticate(plaintext: str) -> ApiToken | None:
+    """Return the live token matching `plaintext` (with its lead provider), or None."""
+    token = (
+        ApiToken.objects.select_related("lead_provider")
+        .filter(token_hash=token_digest(plaintext), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        # A plain UPDATE: usage is not an audited change and must not race other writes.
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

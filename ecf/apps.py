@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EcfConfig(AppConfig):
+    name = "ecf"
+    verbose_name = "Training and participants"
