@@ -1,0 +1,105 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from ecf.admin import HistoryAdmin
+from finance.models import Adjustment, Band, Contract, Statement
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(HistoryAdmin):
+    list_display = [
+        "lead_provider",
+        "cohort",
+        "version",
+        "contract_type",
+        "recruitment_target",
+        "mentor_recruitment_target",
+        "vat_rate",
+    ]
+    list_select_related = ["lead_provider", "cohort"]
+    list_filter = ["lead_provider", "cohort", "contract_type"]
+    search_fields = ["lead_provider__name", "version"]
+    ordering = ["lead_provider__name", "-cohort__start_year", "version"]
+    inlines = [BandInline]
+
+
+@admin.register(Band)
+class BandAdmin(HistoryAdmin):
+    list_display = [
+        "contract",
+        "name",
+        "min",
+        "max",
+        "per_participant",
+        "output_payment_percentage",
+        "service_fee_percentage",
+    ]
+    list_select_related = ["contract__lead_provider", "contract__cohort"]
+    list_filter = ["contract__lead_provider", "contract__cohort", "name"]
+    search_fields = ["contract__lead_provider__name"]
+    ordering = ["contract__lead_provider__name", "-contract__cohort__start_year", "contract__version", "name"]
+
+
+class AdjustmentInline(admin.TabularInline):
+    """Shown only: adjustments are added on their own page, and never changed or deleted."""
+
+    model = Adjustment
+    fields = ["description", "amount", "created_at"]
+    readonly_fields = ["description", "amount", "created_at"]
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        return False
+
+
+@admin.register(Statement)
+class StatementAdmin(HistoryAdmin):
+    list_display = [
+        "lead_provider",
+        "cohort",
+        "year",
+        "month",
+        "deadline_date",
+        "payment_date",
+        "output_fee",
+        "status",
+        "marked_as_paid_at",
+    ]
+    list_select_related = ["lead_provider", "cohort"]
+    list_filter = ["status", "output_fee", "lead_provider", "cohort", "year"]
+    search_fields = ["=id", "lead_provider__name"]
+    # Status moves through finance services (open, payable, paid); the admin only shows it.
+    readonly_fields = ["status", "marked_as_paid_at"]
+    ordering = ["-payment_date", "lead_provider__name"]
+    date_hierarchy = "payment_date"
+    inlines = [AdjustmentInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        return False
+
+
+@admin.register(Adjustment)
+class AdjustmentAdmin(HistoryAdmin):
+    list_display = ["statement", "description", "amount", "created_at"]
+    list_select_related = ["statement__lead_provider", "statement__cohort"]
+    list_filter = ["statement__lead_provider", "statement__cohort"]
+    search_fields = ["description", "statement__lead_provider__name", "=statement__id"]
+    raw_id_fields = ["statement"]
+    ordering = ["-created_at"]
+    date_hierarchy = "created_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Adjustment | None = None) -> list[str]:
+        # Append-only ledger: a wrong adjustment is corrected by another one, not by an edit.
+        return ["statement", "description", "amount"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: Adjustment | None = None) -> bool:
+        return False
