@@ -1,0 +1,29 @@
+from collections import Counter
+from datetime import date
+
+from finance.sandbox import names
+from finance.sandbox.batch import SeedBatch
+from finance.sandbox.participants import ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT, ParticipantSeeder
+from finance.sandbox.reference import COHORT_YEARS, build_reference_data
+from finance.sandbox.scenarios import ProviderScenarios
+
+# Extra participants are written in chunks so memory stays flat however large --scale is.
+SCALE_CHUNK = 5000
+
+
+def seed_sandbox(*, today: date, scale: int = 0) -> Counter[str]:
+    """Create whatever part of the sandbox is missing; return how many rows of each kind were created."""
+    batch = SeedBatch()
+    context = build_reference_data(batch, today)
+    seeder = ParticipantSeeder(batch, context)
+    ordinary = ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT * len(names.LEAD_PROVIDERS) * len(COHORT_YEARS)
+    seeder.ordinary_batch("ordinary", 0, ordinary)
+    for provider in names.LEAD_PROVIDERS:
+        ProviderScenarios(seeder, provider).run()
+    created = Counter(batch.save())
+
+    for start in range(0, scale, SCALE_CHUNK):
+        chunk = ParticipantSeeder(SeedBatch(), context)
+        chunk.ordinary_batch("scale", start, min(start + SCALE_CHUNK, scale))
+        created.update(chunk.batch.save())
+    return created
