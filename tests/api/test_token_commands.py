@@ -1,0 +1,92 @@
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from api.models import ApiToken
+from api.tokens import api_token_authenticate, token_digest
+from ecf.models import LeadProvider
+
+pytestmark = pytest.mark.django_db
+
+
+def run(command: str, *args: str) -> str:
+    out = io.StringIO()
+    call_command(command, *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def capita() -> LeadProvider:
+    return LeadProvider.objects.create(name="Capita")
+
+
+def test_create_api_token_prints_the_token_alone_on_the_last_line(capita):
+    output = run("create_api_token", "--lead-provider", "capita", "--description", "their system")
+    plaintext = output.strip().splitlines()[-1]
+    assert plaintext.startswith("ecfp_")
+    assert " " not in plaintext
+    token = ApiToken.objects.get()
+    assert token.token_hash == token_digest(plaintext)
+    assert token.description == "their system"
+    assert api_token_authenticate(plaintext).lead_provider == capita
+
+
+def test_create_api_token_for_an_unknown_provider_names_the_known_ones(capita):
+    with pytest.raises(CommandError, match="Known providers: Capita"):
+        run("create_api_token", "--lead-provider", "Nobody")
+    assert not ApiToken.objects.exists()
+
+
+def test_revoke_api_token_by_prefix(capita):
+    plaintext = run("create_api_token", "--lead-provider", "Capita").strip().splitlines()[-1]
+    token = ApiToken.objects.get()
+    assert "Revoked" in run("revoke_api_token", token.prefix)
+    assert api_token_authenticate(plaintext) is None
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+
+
+def test_revoke_api_token_by_id_and_unknown(capita):
+    run("create_api_token", "--lead-provider", "Capita")
+    token = ApiToken.objects.get()
+    run("revoke_api_token", str(token.id))
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    with pytest.raises(CommandError, match="No token"):
+        run("revoke_api_token", "ecfp_unknown")
+
+
+def test_list_api_tokens_shows_prefixes_never_secrets(capita):
+    plaintext = (
+        run("create_api_token", "--lead-provider", "Capita", "--description", "live").strip().splitlines()[-1]
+    )
+    api_token_authenticate(plaintext)
+    listing = run("list_api_tokens")
+    token = ApiToken.objects.get()
+    assert token.prefix in listing
+    assert plaintext not in listing
+    assert "never" not in listing.splitlines()[1]  # last used is shown once the token was used
+    run("revoke_api_token", token.prefix)
+    assert token.prefix not in run("list_api_tokens")
+    assert "revoked" in run("list_api_tokens", "--all")
+
+
+def test_issue_development_tokens_replaces_each_providers_previous_token(capita, settings):
+    settings.DEBUG = True
+    LeadProvider.objects.create(name="Teach First")
+    first = run("issue_development_tokens")
+    second = run("issue_development_tokens")
+    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 2
+    assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 2
+    for line in first.splitlines()[1:]:
+        assert api_token_authenticate(line.split()[-1]) is None
+    for line in second.splitlines()[1:]:
+        assert api_token_authenticate(line.split()[-1]) is not None
+
+
+def test_issue_development_tokens_refuses_without_debug(capita, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        run("issue_development_tokens")
