@@ -20,7 +20,7 @@ class ApiToken(BaseModel):
         verbose_name = "API token"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(token_hash__regex=r"^[0-9a-f]{64}$"), name="api_token_hash_hex"
+                condition=models.Q(token_hash__regex=r"^[0-9a-f]{64}\Z"), name="api_token_hash_hex"
             ),
         ]
 

@@ -2,6 +2,7 @@ import calendar
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
@@ -149,6 +150,13 @@ class Statement(ApiResourceModel):
 
     def __str__(self) -> str:
         return f"{self.lead_provider} - {self.name} ({self.cohort})"
+
+    def clean(self) -> None:
+        contract = self.contract
+        if (contract.lead_provider_id, contract.cohort_id) != (self.lead_provider_id, self.cohort_id):
+            raise ValidationError(
+                {"contract": "The contract must be the statement's lead provider's, for its cohort."}
+            )
 
     @property
     def name(self) -> str:

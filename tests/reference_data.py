@@ -26,3 +26,9 @@ def parse_date(value: str) -> date | None:
         return None
     year, month, day = (int(part) for part in value.replace("/", "-").split("-"))
     return date(year, month, day)
+
+
+def parse_required_date(value: str) -> date:
+    parsed = parse_date(value)
+    assert parsed is not None, "a required date is missing from the reference data"
+    return parsed

@@ -21,7 +21,7 @@ class BaseModel(models.Model):
 class ApiResourceModel(BaseModel):
     """A row the lead provider API shows. `api_updated_at` moves whenever any data the API shows for
     it changes, including data held in related rows (contract §5.4); `filter[updated_since]` and the
-    sync cursor read it. Services bump it; see `ecf.services.api_touch`."""
+    sync cursor read it. The service that changes such data moves it in the same transaction."""
 
     api_updated_at = models.DateTimeField(db_index=True, auto_now_add=True)
 

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from ecf.choices import (
@@ -117,6 +118,18 @@ class Declaration(ApiResourceModel):
 
     def __str__(self) -> str:
         return f"{self.declaration_type} for {self.participant} ({self.state})"
+
+    def clean(self) -> None:
+        record = self.training_record
+        if self.participant_id != record.participant_id:
+            raise ValidationError(
+                {"participant": "The participant must be the training record's participant."}
+            )
+        expected_course = CourseIdentifier.ECT if record.is_ect else CourseIdentifier.MENTOR
+        if self.course_identifier != expected_course:
+            raise ValidationError(
+                {"course_identifier": f"A {record.participant_type} record uses {expected_course}."}
+            )
 
     @property
     def is_ect(self) -> bool:

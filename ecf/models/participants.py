@@ -25,7 +25,7 @@ class Participant(ApiResourceModel):
         indexes = [models.Index(fields=["api_updated_at", "id"], name="participant_sync_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(trn="") | models.Q(trn__regex=r"^[0-9]{7}$"),
+                condition=models.Q(trn="") | models.Q(trn__regex=r"^[0-9]{7}\Z"),
                 name="participant_trn_7_digits",
             ),
             models.CheckConstraint(

@@ -40,7 +40,7 @@ class School(ApiResourceModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(urn__regex=r"^[0-9]{6,8}$"), name="school_urn_digits"),
+            models.CheckConstraint(condition=models.Q(urn__regex=r"^[0-9]{6,8}\Z"), name="school_urn_digits"),
         ]
 
     def __str__(self) -> str:

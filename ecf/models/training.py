@@ -76,10 +76,14 @@ class TrainingPeriod(BaseModel):
         return f"{self.training_record} at {self.school} from {self.start_date}"
 
     def clean(self) -> None:
-        if self.partnership is not None and self.lead_provider_id != self.partnership.lead_provider_id:
+        if self.partnership is None:
+            return
+        if self.lead_provider_id != self.partnership.lead_provider_id:
             raise ValidationError(
                 {"partnership": "The partnership must belong to the period's lead provider."}
             )
+        if self.school_id != self.partnership.school_id:
+            raise ValidationError({"partnership": "The partnership must be with the period's school."})
 
     def participant_status(self, today: date) -> ParticipantStatus:
         """The school-controlled status shown to providers, as of `today` (domain rules §2.2)."""
@@ -149,10 +153,12 @@ class TrainingStatusChange(BaseModel):
         ordering = ["training_record", "changed_at"]
         get_latest_by = "changed_at"
         constraints = [
+            # Resuming takes no reason; withdrawing and deferring each take one of their own reasons.
             models.CheckConstraint(
                 condition=models.Q(training_status=TrainingStatus.ACTIVE, reason="")
-                | (~models.Q(training_status=TrainingStatus.ACTIVE) & ~models.Q(reason="")),
-                name="training_status_change_reason_iff_not_active",
+                | models.Q(training_status=TrainingStatus.WITHDRAWN, reason__in=WithdrawReason.values)
+                | models.Q(training_status=TrainingStatus.DEFERRED, reason__in=DeferReason.values),
+                name="training_status_change_reason_fits_status",
             ),
         ]
 

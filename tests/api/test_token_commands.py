@@ -30,7 +30,9 @@ def test_create_api_token_prints_the_token_alone_on_the_last_line(capita):
     token = ApiToken.objects.get()
     assert token.token_hash == token_digest(plaintext)
     assert token.description == "their system"
-    assert api_token_authenticate(plaintext).lead_provider == capita
+    authenticated = api_token_authenticate(plaintext)
+    assert authenticated is not None
+    assert authenticated.lead_provider == capita
 
 
 def test_create_api_token_for_an_unknown_provider_names_the_known_ones(capita):

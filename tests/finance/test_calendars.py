@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from finance.calendars import statement_calendar
-from tests.reference_data import parse_date, read_reference_csv
+from tests.reference_data import parse_required_date, read_reference_csv
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]  # fmt: skip
@@ -14,8 +14,8 @@ def _published_statements() -> dict[int, list[tuple]]:
     by_cohort: dict[int, list[tuple]] = {}
     for row in read_reference_csv("statements.csv"):
         month_name, year = row["name"].split()
-        deadline = parse_date(row["deadline_date"])
-        payment = parse_date(row["payment_date"])
+        deadline = parse_required_date(row["deadline_date"])
+        payment = parse_required_date(row["payment_date"])
         if deadline > payment:
             # The published January rows carry a cut-off a year late; the intended date is 31 December before.
             deadline = deadline.replace(year=deadline.year - 1)

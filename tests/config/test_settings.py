@@ -1,0 +1,39 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def load_settings(**environment: str) -> subprocess.CompletedProcess[str]:
+    env = {key: value for key, value in os.environ.items() if key not in {"DEBUG", "SECRET_KEY", "SANDBOX"}}
+    env.update(environment, DJANGO_SETTINGS_MODULE="config.settings")
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SANDBOX)"
+    return subprocess.run([sys.executable, "-c", code], cwd=PROJECT, env=env, capture_output=True, text=True)
+
+
+def test_production_refuses_the_development_secret_key():
+    result = load_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_with_a_secret_key_starts_without_sandbox():
+    result = load_settings(DEBUG="0", SECRET_KEY="a-real-secret-from-the-environment")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("1", "True"), ("0", "False")])
+def test_sandbox_flag_can_be_set_explicitly(value, expected):
+    assert load_settings(SANDBOX=value).stdout.strip() == expected
+
+
+def test_admin_shows_the_sandbox_banner(admin_client, settings, db):
+    settings.SANDBOX = True
+    assert b"SANDBOX" in admin_client.get("/admin/").content
+    settings.SANDBOX = False
+    assert b"SANDBOX" not in admin_client.get("/admin/").content
