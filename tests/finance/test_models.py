@@ -5,7 +5,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -214,30 +213,6 @@ def test_adjustment_amounts_within_bounds_are_accepted(amount: str) -> None:
 
     adjustment.refresh_from_db()
     assert adjustment.amount == Decimal(amount)
-
-
-def test_every_finance_constraint_has_a_test_here() -> None:
-    """A reminder: a constraint added to a `finance` model needs a test in this module."""
-    names = {
-        constraint.name
-        for model in apps.get_app_config("finance").get_models()
-        for constraint in model._meta.constraints
-    }
-
-    assert names == {
-        "contract_version_unique",
-        "contract_vat_rate_fraction",
-        "contract_mentor_flat_rate_iff_ittecf",
-        "band_name_unique_per_contract",
-        "band_min_not_above_max",
-        "band_percentages_sum_to_100",
-        "band_price_not_negative",
-        "statement_one_per_provider_cohort_month",
-        "statement_month_valid",
-        "statement_paid_on_or_after_deadline",
-        "statement_marked_paid_iff_paid",
-        "adjustment_amount_nonzero_bounded",
-    }
 
 
 def test_statement_clean_rejects_another_providers_contract() -> None:

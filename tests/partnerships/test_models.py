@@ -3,7 +3,6 @@
 from typing import Any
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from partnerships.choices import ChallengeReason, PartnershipStatus
@@ -125,18 +124,3 @@ def test_challenging_an_active_partnership() -> None:
 
     partnership.refresh_from_db()
     assert partnership.is_challenged
-
-
-def test_every_partnerships_constraint_has_a_test_here() -> None:
-    """A reminder: a constraint added to a `partnerships` model needs a test in this module."""
-    names = {
-        constraint.name
-        for model in apps.get_app_config("partnerships").get_models()
-        for constraint in model._meta.constraints
-    }
-
-    assert names == {
-        "provider_relationship_unique",
-        "partnership_one_per_provider_school_cohort",
-        "partnership_challenge_fields_match_status",
-    }
