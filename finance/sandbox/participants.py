@@ -30,7 +30,7 @@ from ecf.models import (
 from finance.choices import StatementStatus
 from finance.sandbox import names
 from finance.sandbox.batch import SeedBatch, seed_id
-from finance.sandbox.reference import COHORT_YEARS, PartnershipInfo, SeedContext, StatementInfo
+from finance.sandbox.reference import PartnershipInfo, SeedContext, StatementInfo
 
 ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT = 8
 STATE_FOR_STATEMENT = {
@@ -54,7 +54,9 @@ MENTOR_2025_OFFSETS = {DeclarationType.STARTED: 0, DeclarationType.COMPLETED: 10
 
 
 def _at(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(10, 30)))
+    """Mid-morning London time on `day`; a declaration made today is dated a minute ago, never ahead."""
+    moment = timezone.make_aware(datetime.combine(day, time(10, 30)))
+    return min(moment, timezone.now() - timedelta(minutes=1))
 
 
 def _add_months(day: date, months: int) -> date:
@@ -285,10 +287,12 @@ class ParticipantSeeder:
         return declared
 
     def void(self, declaration: Declaration, on: date) -> None:
-        """Void as the provider would have on `on`: a paid declaration is clawed back on the next output
-        statement."""
+        """Void as the provider would have on `on`: a declaration already paid by then is clawed back on
+        the next output statement; any other is simply voided."""
         declaration.voided_at = _at(on)
-        if declaration.state != DeclarationState.PAID:
+        statement_id = declaration.payment_statement_id
+        payment_statement = self.context.statements_by_id[statement_id] if statement_id else None
+        if payment_statement is None or not payment_statement.paid_by(on):
             declaration.state = DeclarationState.VOIDED
             declaration.payment_statement_id = None
             return
@@ -297,8 +301,7 @@ class ParticipantSeeder:
         )
         year = next(y for y, pk in self.context.cohorts.items() if pk == declaration.cohort_id)
         clawback = self.context.output_statement_for(provider, year, on)
-        assert clawback is not None
-        assert clawback.id != declaration.payment_statement_id
+        assert clawback is not None, "a clawback needs an output statement after the void"
         declaration.clawback_statement_id = clawback.id
         declaration.state = (
             DeclarationState.CLAWED_BACK
@@ -350,7 +353,7 @@ class ParticipantSeeder:
     def ordinary_batch(self, prefix: str, start: int, stop: int) -> None:
         """Ordinary participants number `start` to `stop - 1`, spread evenly over providers and cohorts."""
         rng = random.Random(f"{prefix}-{start}")
-        slots = [(provider, year) for provider in names.LEAD_PROVIDERS for year in COHORT_YEARS]
+        slots = [(provider, year) for provider in names.LEAD_PROVIDERS for year in self.context.years]
         previous: dict[tuple[str, int], Enrolment] = {}
         for index in range(start, stop):
             provider, year = slots[index % len(slots)]

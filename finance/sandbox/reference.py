@@ -21,10 +21,16 @@ from finance.sandbox.batch import SeedBatch, seed_id
 from partnerships.choices import ChallengeReason, PartnershipStatus
 from partnerships.models import Partnership, ProviderRelationship
 
-COHORT_YEARS = range(2021, 2027)
+FIRST_COHORT = 2021
+LAST_COHORT_AT_LEAST = 2026
 SCHOOL_COUNT = 300
 PARTNERSHIPS_PER_PROVIDER_AND_COHORT = 24
 DELIVERY_PARTNERS_PER_PROVIDER = 5
+
+
+def paid_on(payment_date: date) -> date:
+    """In the sandbox, finance authorises each statement five days before its payment date."""
+    return payment_date - timedelta(days=5)
 
 
 @dataclass
@@ -34,6 +40,9 @@ class StatementInfo:
     payment_date: date
     status: str
     output_fee: bool
+
+    def paid_by(self, day: date) -> bool:
+        return self.status == StatementStatus.PAID and day >= paid_on(self.payment_date)
 
 
 @dataclass
@@ -49,6 +58,7 @@ class SeedContext:
     """What the participant scenarios need to know about the reference data."""
 
     today: date
+    years: list[int] = field(default_factory=list)
     cohorts: dict[int, uuid.UUID] = field(default_factory=dict)
     frozen_years: set[int] = field(default_factory=set)
     providers: dict[str, uuid.UUID] = field(default_factory=dict)
@@ -56,6 +66,7 @@ class SeedContext:
     schedules: dict[tuple[str, int], uuid.UUID] = field(default_factory=dict)
     partnerships: dict[tuple[str, int], list[PartnershipInfo]] = field(default_factory=dict)
     statements: dict[tuple[str, int], list[StatementInfo]] = field(default_factory=dict)
+    statements_by_id: dict[uuid.UUID, StatementInfo] = field(default_factory=dict)
     school_uplifts: dict[tuple[uuid.UUID, int], tuple[bool, bool]] = field(default_factory=dict)
 
     def active_partnerships(self, provider: str, year: int) -> list[PartnershipInfo]:
@@ -78,9 +89,15 @@ def _existing_ids(model: type[models.Model], key_field: str) -> dict[object, uui
     return dict(model._default_manager.values_list(key_field, "pk"))
 
 
+def cohort_years(today: date) -> list[int]:
+    """2021 to 2026, and later cohorts as their academic years begin."""
+    academic_year = today.year if today.month >= 9 else today.year - 1
+    return list(range(FIRST_COHORT, max(LAST_COHORT_AT_LEAST, academic_year) + 1))
+
+
 def build_reference_data(batch: SeedBatch, today: date) -> SeedContext:
     rng = random.Random(2021)
-    context = SeedContext(today=today)
+    context = SeedContext(today=today, years=cohort_years(today))
     _cohorts_and_schedules(batch, context)
     _providers_and_partners(batch, context, rng)
     schools = _schools(batch, context, rng)
@@ -95,7 +112,7 @@ def _cohorts_and_schedules(batch: SeedBatch, context: SeedContext) -> None:
         (identifier, year): pk
         for identifier, year, pk in Schedule.objects.values_list("identifier", "cohort__start_year", "pk")
     }
-    for year in COHORT_YEARS:
+    for year in context.years:
         facts = cohort_facts(year)
         cohort_id = existing_cohorts.get(year, seed_id("cohort", year))
         context.cohorts[year] = cohort_id
@@ -163,7 +180,7 @@ def _providers_and_partners(batch: SeedBatch, context: SeedContext, rng: random.
             for offset in range(DELIVERY_PARTNERS_PER_PROVIDER)
         ]
         context.delivery_partners[provider] = chosen
-        for year in COHORT_YEARS:
+        for year in context.years:
             # The newest delivery partner of each provider starts working with it in 2023.
             for partner_id in chosen if year >= 2023 else chosen[:-1]:
                 batch.add(
@@ -205,7 +222,7 @@ def _schools(batch: SeedBatch, context: SeedContext, rng: random.Random) -> list
         )
         schools.append(school)
         batch.add(school)
-        for year in COHORT_YEARS:
+        for year in context.years:
             pupil_premium = rng.random() < 0.22
             sparsity = rng.random() < 0.11
             uplifts = cohort_facts(year).uplift_fees_enabled
@@ -230,7 +247,7 @@ def _partnerships(batch: SeedBatch, context: SeedContext, schools: list[School],
     eligible = [s for s in schools if s.funding_eligible]
     for provider_index, provider in enumerate(names.LEAD_PROVIDERS):
         partners = context.delivery_partners[provider]
-        for year in COHORT_YEARS:
+        for year in context.years:
             infos = []
             # Neighbouring providers' windows overlap: some schools have two providers in a cohort (D8).
             first = (provider_index * 20 + (year - 2021) * 3) % len(eligible)
@@ -258,7 +275,7 @@ def _partnerships(batch: SeedBatch, context: SeedContext, schools: list[School],
 
 def _contracts_and_statements(batch: SeedBatch, context: SeedContext, rng: random.Random) -> None:
     for provider in names.LEAD_PROVIDERS:
-        for year in COHORT_YEARS:
+        for year in context.years:
             target = rng.choice([2000, 3000, 4500, 6000])
             modern = year >= 2025
             contract_id = seed_id("contract", provider, year)
@@ -327,12 +344,12 @@ def _statements(
                 payment_date=slot.payment_date,
                 output_fee=slot.output_fee,
                 status=status,
-                marked_as_paid_at=_aware(slot.payment_date - timedelta(days=5))
+                marked_as_paid_at=_aware(paid_on(slot.payment_date))
                 if status == StatementStatus.PAID
                 else None,
             )
         )
-        infos.append(
-            StatementInfo(statement_id, slot.deadline_date, slot.payment_date, status, slot.output_fee)
-        )
+        info = StatementInfo(statement_id, slot.deadline_date, slot.payment_date, status, slot.output_fee)
+        context.statements_by_id[statement_id] = info
+        infos.append(info)
     return infos

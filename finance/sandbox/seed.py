@@ -4,7 +4,7 @@ from datetime import date
 from finance.sandbox import names
 from finance.sandbox.batch import SeedBatch
 from finance.sandbox.participants import ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT, ParticipantSeeder
-from finance.sandbox.reference import COHORT_YEARS, build_reference_data
+from finance.sandbox.reference import build_reference_data
 from finance.sandbox.scenarios import ProviderScenarios
 
 # Extra participants are written in chunks so memory stays flat however large --scale is.
@@ -16,7 +16,7 @@ def seed_sandbox(*, today: date, scale: int = 0) -> Counter[str]:
     batch = SeedBatch()
     context = build_reference_data(batch, today)
     seeder = ParticipantSeeder(batch, context)
-    ordinary = ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT * len(names.LEAD_PROVIDERS) * len(COHORT_YEARS)
+    ordinary = ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT * len(names.LEAD_PROVIDERS) * len(context.years)
     seeder.ordinary_batch("ordinary", 0, ordinary)
     for provider in names.LEAD_PROVIDERS:
         ProviderScenarios(seeder, provider).run()

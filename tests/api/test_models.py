@@ -48,7 +48,7 @@ def test_factory_makes_distinct_known_plaintexts() -> None:
         pytest.param("g" * 64, id="not-hex"),
         pytest.param("", id="empty"),
         pytest.param("ecfp_" + "a" * 59, id="plaintext-like"),
-        pytest.param("a" * 64 + "\n", id="trailing-newline"),
+        pytest.param("a" * 63 + "\n", id="trailing-newline"),
     ],
 )
 def test_api_token_hash_is_64_lower_case_hex_digits(assert_violates: Any, token_hash: str) -> None:
