@@ -19,9 +19,7 @@ class ApiToken(BaseModel):
         ordering = ["lead_provider__name", "-created_at"]
         verbose_name = "API token"
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(token_hash__regex=r"^[0-9a-f]{64}\Z"), name="api_token_hash_hex"
-            ),
+            models.CheckConstraint(condition=models.Q(token_hash__regex=r"^[0-9a-f]{64}\Z"), name="api_token_hash_hex"),
         ]
 
     def __str__(self) -> str:

@@ -50,12 +50,10 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 
 def api_token_authenticate(plaintext: str) -> ApiToken | None:
     """Return the live token matching `plaintext` (with its lead provider), or None."""
-    token = (
-        ApiToken.objects.select_related("lead_provider")
-        .filter(token_hash=token_digest(plaintext), revoked_at__isnull=True)
-        .first()
-    )
-    if token is None:
+    digest = token_digest(plaintext)
+    token = ApiToken.objects.select_related("lead_provider").filter(token_hash=digest, revoked_at__isnull=True).first()
+    # The index lookup finds the row; the final comparison runs in constant time all the same.
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:

@@ -35,9 +35,7 @@ if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
 
 ALLOWED_HOSTS = [
     host.strip()
-    for host in os.environ.get(
-        "ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else ""
-    ).split(",")
+    for host in os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver" if DEBUG else "").split(",")
     if host.strip()
 ]
 
@@ -69,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as the author of every history row written during the request (D21).
     "simple_history.middleware.HistoryRequestMiddleware",
+    "api.middleware.ApiConditionalGetMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -127,11 +126,18 @@ SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": [],
-    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.LeadProviderTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.IsLeadProvider"],
+    "DEFAULT_RENDERER_CLASSES": ["api.jsonapi.renderers.JsonApiRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.jsonapi.parsers.JsonApiParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.jsonapi.renderers.FirstRendererNegotiation",
+    "DEFAULT_FILTER_BACKENDS": ["api.jsonapi.filters.JsonApiFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "api.jsonapi.pagination.JsonApiPagination",
+    "EXCEPTION_HANDLER": "api.jsonapi.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v3"],
+    "UNAUTHENTICATED_USER": None,
 }
 
 SPECTACULAR_SETTINGS = {
@@ -139,6 +145,15 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API for lead providers of early career teacher training.",
     "VERSION": "3.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v3",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SECURITY": [{"bearerAuth": []}],
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "string"}}
+    },
+    "AUTHENTICATION_WHITELIST": [],
+    "PREPROCESSING_HOOKS": ["api.v3.schema.exclude_alias_paths"],
     # Swagger UI and ReDoc are served from local assets: the machines have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

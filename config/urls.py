@@ -1,11 +1,30 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from api.jsonapi.exceptions import api_not_found
 
 admin.site.site_header = "Early career teacher training: back office"
 admin.site.site_title = "ECF back office"
 
+schema_view = SpectacularAPIView.as_view(api_version="v3", authentication_classes=[], permission_classes=[])
+
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),
     path("admin/", admin.site.urls),
+    path("api/docs/v3/openapi.yaml", schema_view, name="schema-v3"),
+    path(
+        "api/docs/v3",
+        SpectacularSwaggerView.as_view(url_name="schema-v3", authentication_classes=[], permission_classes=[]),
+        name="docs-v3",
+    ),
+    path(
+        "api/docs/v3/redoc",
+        SpectacularRedocView.as_view(url_name="schema-v3", authentication_classes=[], permission_classes=[]),
+        name="redoc-v3",
+    ),
+    path("api/v3/", include("api.v3.urls", namespace="v3")),
+    # Anything else under /api/ answers 404 in JSON, never with an HTML page.
+    re_path(r"^api/", api_not_found),
 ]

@@ -95,9 +95,7 @@ def _month_end(year: int, month: int) -> date:
 def _payment_date(milestone_date: date) -> date:
     """Milestones are paid at the end of the month after their deadline."""
     year, month = (
-        (milestone_date.year + 1, 1)
-        if milestone_date.month == 12
-        else (milestone_date.year, milestone_date.month + 1)
+        (milestone_date.year + 1, 1) if milestone_date.month == 12 else (milestone_date.year, milestone_date.month + 1)
     )
     return _month_end(year, month)
 
@@ -147,9 +145,7 @@ def _standard_windows(start: str, year: int) -> list[tuple[date, date]]:
 
 
 def _non_standard_start(start: str, year: int) -> date:
-    return {"september": date(year, 9, 1), "january": date(year + 1, 1, 1), "april": date(year + 1, 4, 1)}[
-        start
-    ]
+    return {"september": date(year, 9, 1), "january": date(year + 1, 1, 1), "april": date(year + 1, 4, 1)}[start]
 
 
 def schedule_milestones(identifier: str, start_year: int) -> list[MilestoneFacts]:
@@ -160,9 +156,7 @@ def schedule_milestones(identifier: str, start_year: int) -> list[MilestoneFacts
 
     if schedule_type == ScheduleType.STANDARD and start_year < FIRST_OPEN_ENDED_COHORT:
         milestones = []
-        for declaration_type, (opens, closes) in zip(
-            types, _standard_windows(start, start_year), strict=False
-        ):
+        for declaration_type, (opens, closes) in zip(types, _standard_windows(start, start_year), strict=False):
             # The September start is paid in November, before its December cut-off.
             paid = date(start_year, 11, 30) if (start, declaration_type) == ("september", "started") else None
             milestones.append(
@@ -177,9 +171,5 @@ def schedule_milestones(identifier: str, start_year: int) -> list[MilestoneFacts
         return milestones
 
     # Open-ended: every milestone opens on one date and has no deadline.
-    opens = (
-        date(start_year, 7, 1)
-        if schedule_type == ScheduleType.STANDARD
-        else _non_standard_start(start, start_year)
-    )
+    opens = date(start_year, 7, 1) if schedule_type == ScheduleType.STANDARD else _non_standard_start(start, start_year)
     return [MilestoneFacts(t, MILESTONE_NAMES[t], opens, None, opens) for t in types]

@@ -61,9 +61,7 @@ def statement_calendar(start_year: int) -> list[StatementSlot]:
                 (start_year + 3, 8),
             }
             slots.append(
-                StatementSlot(
-                    year, month, _previous_month_end(year, month), date(year, month, PAYMENT_DAY), output
-                )
+                StatementSlot(year, month, _previous_month_end(year, month), date(year, month, PAYMENT_DAY), output)
             )
         return slots
 

@@ -49,19 +49,13 @@ class Contract(BaseModel):
     class Meta:
         ordering = ["lead_provider__name", "cohort__start_year", "version"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["lead_provider", "cohort", "version"], name="contract_version_unique"
-            ),
+            models.UniqueConstraint(fields=["lead_provider", "cohort", "version"], name="contract_version_unique"),
             models.CheckConstraint(
                 condition=models.Q(vat_rate__gte=0, vat_rate__lte=1), name="contract_vat_rate_fraction"
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    contract_type=ContractType.ECF, mentor_payment_per_participant__isnull=True
-                )
-                | models.Q(
-                    contract_type=ContractType.ITTECF_ECTP, mentor_payment_per_participant__isnull=False
-                ),
+                condition=models.Q(contract_type=ContractType.ECF, mentor_payment_per_participant__isnull=True)
+                | models.Q(contract_type=ContractType.ITTECF_ECTP, mentor_payment_per_participant__isnull=False),
                 name="contract_mentor_flat_rate_iff_ittecf",
             ),
         ]
@@ -95,9 +89,7 @@ class Band(BaseModel):
                 & models.Q(output_payment_percentage=100 - models.F("service_fee_percentage")),
                 name="band_percentages_sum_to_100",
             ),
-            models.CheckConstraint(
-                condition=models.Q(per_participant__gte=0), name="band_price_not_negative"
-            ),
+            models.CheckConstraint(condition=models.Q(per_participant__gte=0), name="band_price_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -116,27 +108,21 @@ class Statement(ApiResourceModel):
     year = models.PositiveSmallIntegerField()
     deadline_date = models.DateField(help_text="Milestone cut-off date.")
     payment_date = models.DateField()
-    output_fee = models.BooleanField(
-        default=True, help_text="Receives declarations; otherwise service fee only."
-    )
+    output_fee = models.BooleanField(default=True, help_text="Receives declarations; otherwise service fee only.")
     status = models.CharField(max_length=8, choices=StatementStatus.choices, default=StatementStatus.OPEN)
     marked_as_paid_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["payment_date", "lead_provider__name"]
         indexes = [
-            models.Index(
-                fields=["lead_provider", "cohort", "deadline_date"], name="statement_next_output_idx"
-            ),
+            models.Index(fields=["lead_provider", "cohort", "deadline_date"], name="statement_next_output_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
                 fields=["lead_provider", "cohort", "year", "month"],
                 name="statement_one_per_provider_cohort_month",
             ),
-            models.CheckConstraint(
-                condition=models.Q(month__gte=1, month__lte=12), name="statement_month_valid"
-            ),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="statement_month_valid"),
             models.CheckConstraint(
                 condition=models.Q(payment_date__gte=models.F("deadline_date")),
                 name="statement_paid_on_or_after_deadline",
@@ -154,9 +140,7 @@ class Statement(ApiResourceModel):
     def clean(self) -> None:
         contract = self.contract
         if (contract.lead_provider_id, contract.cohort_id) != (self.lead_provider_id, self.cohort_id):
-            raise ValidationError(
-                {"contract": "The contract must be the statement's lead provider's, for its cohort."}
-            )
+            raise ValidationError({"contract": "The contract must be the statement's lead provider's, for its cohort."})
 
     @property
     def name(self) -> str:

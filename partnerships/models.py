@@ -34,16 +34,10 @@ class Partnership(ApiResourceModel):
     provider has at most one partnership per school and cohort (decision D8). A school may challenge it."""
 
     school = models.ForeignKey("ecf.School", on_delete=models.PROTECT, related_name="partnerships")
-    lead_provider = models.ForeignKey(
-        "ecf.LeadProvider", on_delete=models.PROTECT, related_name="partnerships"
-    )
-    delivery_partner = models.ForeignKey(
-        "ecf.DeliveryPartner", on_delete=models.PROTECT, related_name="partnerships"
-    )
+    lead_provider = models.ForeignKey("ecf.LeadProvider", on_delete=models.PROTECT, related_name="partnerships")
+    delivery_partner = models.ForeignKey("ecf.DeliveryPartner", on_delete=models.PROTECT, related_name="partnerships")
     cohort = models.ForeignKey("ecf.Cohort", on_delete=models.PROTECT, related_name="partnerships")
-    status = models.CharField(
-        max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
-    )
+    status = models.CharField(max_length=16, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE)
     challenge_reason = models.CharField(max_length=32, choices=ChallengeReason.choices, blank=True)
     challenged_at = models.DateTimeField(null=True, blank=True)
     challenge_deadline = models.DateTimeField(null=True, blank=True)

@@ -16,9 +16,7 @@ from finance.models import Adjustment, Statement
 pytestmark = pytest.mark.django_db
 
 APP_MODELS = [
-    model
-    for label in ("ecf", "partnerships", "finance", "api")
-    for model in apps.get_app_config(label).get_models()
+    model for label in ("ecf", "partnerships", "finance", "api") for model in apps.get_app_config(label).get_models()
 ]
 
 

@@ -24,12 +24,8 @@ class Declaration(ApiResourceModel):
     behaviour lives in `finance`)."""
 
     participant = models.ForeignKey("ecf.Participant", on_delete=models.PROTECT, related_name="declarations")
-    training_record = models.ForeignKey(
-        "ecf.TrainingRecord", on_delete=models.PROTECT, related_name="declarations"
-    )
-    lead_provider = models.ForeignKey(
-        "ecf.LeadProvider", on_delete=models.PROTECT, related_name="declarations"
-    )
+    training_record = models.ForeignKey("ecf.TrainingRecord", on_delete=models.PROTECT, related_name="declarations")
+    lead_provider = models.ForeignKey("ecf.LeadProvider", on_delete=models.PROTECT, related_name="declarations")
     cohort = models.ForeignKey("ecf.Cohort", on_delete=models.PROTECT, related_name="declarations")
     course_identifier = models.CharField(max_length=16, choices=CourseIdentifier.choices)
     declaration_type = models.CharField(max_length=16, choices=DeclarationType.choices)
@@ -95,10 +91,7 @@ class Declaration(ApiResourceModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(state__in=REFUNDABLE_DECLARATION_STATES, clawback_statement__isnull=False)
-                | (
-                    ~models.Q(state__in=REFUNDABLE_DECLARATION_STATES)
-                    & models.Q(clawback_statement__isnull=True)
-                ),
+                | (~models.Q(state__in=REFUNDABLE_DECLARATION_STATES) & models.Q(clawback_statement__isnull=True)),
                 name="declaration_clawback_statement_iff_refundable",
             ),
             models.CheckConstraint(
@@ -122,14 +115,10 @@ class Declaration(ApiResourceModel):
     def clean(self) -> None:
         record = self.training_record
         if self.participant_id != record.participant_id:
-            raise ValidationError(
-                {"participant": "The participant must be the training record's participant."}
-            )
+            raise ValidationError({"participant": "The participant must be the training record's participant."})
         expected_course = CourseIdentifier.ECT if record.is_ect else CourseIdentifier.MENTOR
         if self.course_identifier != expected_course:
-            raise ValidationError(
-                {"course_identifier": f"A {record.participant_type} record uses {expected_course}."}
-            )
+            raise ValidationError({"course_identifier": f"A {record.participant_type} record uses {expected_course}."})
 
     @property
     def is_ect(self) -> bool:

@@ -15,9 +15,7 @@ class Participant(ApiResourceModel):
     each role the person trains in is a `TrainingRecord`."""
 
     full_name = models.CharField(max_length=255)
-    trn = models.CharField(
-        "TRN", max_length=7, blank=True, db_index=True, help_text="Teacher reference number"
-    )
+    trn = models.CharField("TRN", max_length=7, blank=True, db_index=True, help_text="Teacher reference number")
     trn_validated = models.BooleanField("TRN validated", default=False)
 
     class Meta:
@@ -81,17 +79,13 @@ class TrainingRecord(BaseModel):
     induction_end_date = models.DateField(null=True, blank=True, help_text="Induction completed (ECTs).")
     most_recent_induction_period_end_date = models.DateField(null=True, blank=True)
     mentor_funding_end_date = models.DateField(null=True, blank=True, help_text="Mentor training completed.")
-    mentor_ineligible_reason = models.CharField(
-        max_length=40, choices=MentorIneligibleReason.choices, blank=True
-    )
+    mentor_ineligible_reason = models.CharField(max_length=40, choices=MentorIneligibleReason.choices, blank=True)
     cohort_changed_after_payments_frozen = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["participant", "participant_type"], name="training_record_one_per_role"
-            ),
+            models.UniqueConstraint(fields=["participant", "participant_type"], name="training_record_one_per_role"),
             models.CheckConstraint(
                 condition=models.Q(participant_type=ParticipantType.ECT)
                 | models.Q(

@@ -16,9 +16,7 @@ class Schedule(BaseModel):
     class Meta:
         ordering = ["cohort__start_year", "identifier"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["identifier", "cohort"], name="schedule_identifier_cohort_unique"
-            ),
+            models.UniqueConstraint(fields=["identifier", "cohort"], name="schedule_identifier_cohort_unique"),
         ]
 
     def __str__(self) -> str:
@@ -43,12 +41,9 @@ class Milestone(BaseModel):
     class Meta:
         ordering = ["schedule", "start_date", "declaration_type"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["schedule", "declaration_type"], name="milestone_schedule_type_unique"
-            ),
+            models.UniqueConstraint(fields=["schedule", "declaration_type"], name="milestone_schedule_type_unique"),
             models.CheckConstraint(
-                condition=models.Q(milestone_date__isnull=True)
-                | models.Q(milestone_date__gt=models.F("start_date")),
+                condition=models.Q(milestone_date__isnull=True) | models.Q(milestone_date__gt=models.F("start_date")),
                 name="milestone_date_after_start",
             ),
         ]

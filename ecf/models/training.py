@@ -19,9 +19,7 @@ class TrainingPeriod(BaseModel):
     changes end one period and start another; `participant_status` and transfers are read from them.
     Links to `partnerships.Partnership` (the data needs it; behaviour stays in `partnerships`)."""
 
-    training_record = models.ForeignKey(
-        "ecf.TrainingRecord", on_delete=models.CASCADE, related_name="training_periods"
-    )
+    training_record = models.ForeignKey("ecf.TrainingRecord", on_delete=models.CASCADE, related_name="training_periods")
     school = models.ForeignKey("ecf.School", on_delete=models.PROTECT, related_name="training_periods")
     lead_provider = models.ForeignKey(
         "ecf.LeadProvider",
@@ -41,21 +39,15 @@ class TrainingPeriod(BaseModel):
     )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
-    induction_status = models.CharField(
-        max_length=16, choices=InductionStatus.choices, default=InductionStatus.ACTIVE
-    )
-    training_status = models.CharField(
-        max_length=16, choices=TrainingStatus.choices, default=TrainingStatus.ACTIVE
-    )
+    induction_status = models.CharField(max_length=16, choices=InductionStatus.choices, default=InductionStatus.ACTIVE)
+    training_status = models.CharField(max_length=16, choices=TrainingStatus.choices, default=TrainingStatus.ACTIVE)
     school_transfer = models.BooleanField(
         default=False, help_text="Part of a move between schools reported by a school."
     )
 
     class Meta:
         ordering = ["training_record", "start_date", "created_at"]
-        indexes = [
-            models.Index(fields=["lead_provider", "training_record"], name="period_provider_record_idx")
-        ]
+        indexes = [models.Index(fields=["lead_provider", "training_record"], name="period_provider_record_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
@@ -79,9 +71,7 @@ class TrainingPeriod(BaseModel):
         if self.partnership is None:
             return
         if self.lead_provider_id != self.partnership.lead_provider_id:
-            raise ValidationError(
-                {"partnership": "The partnership must belong to the period's lead provider."}
-            )
+            raise ValidationError({"partnership": "The partnership must belong to the period's lead provider."})
         if self.school_id != self.partnership.school_id:
             raise ValidationError({"partnership": "The partnership must be with the period's school."})
 
@@ -100,9 +90,7 @@ class MentorAssignment(BaseModel):
     """A mentor assigned to an ECT over a period of time (ECT training record ↔ mentor training record)."""
 
     ect = models.ForeignKey("ecf.TrainingRecord", on_delete=models.CASCADE, related_name="mentor_assignments")
-    mentor = models.ForeignKey(
-        "ecf.TrainingRecord", on_delete=models.CASCADE, related_name="mentee_assignments"
-    )
+    mentor = models.ForeignKey("ecf.TrainingRecord", on_delete=models.CASCADE, related_name="mentee_assignments")
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
 
@@ -113,9 +101,7 @@ class MentorAssignment(BaseModel):
                 condition=models.Q(end_date__isnull=True) | models.Q(end_date__gte=models.F("start_date")),
                 name="mentor_assignment_ends_after_start",
             ),
-            models.CheckConstraint(
-                condition=~models.Q(ect=models.F("mentor")), name="mentor_assignment_not_self"
-            ),
+            models.CheckConstraint(condition=~models.Q(ect=models.F("mentor")), name="mentor_assignment_not_self"),
             models.UniqueConstraint(
                 fields=["ect"],
                 condition=models.Q(end_date__isnull=True),

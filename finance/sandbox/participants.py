@@ -123,11 +123,7 @@ class ParticipantSeeder:
             funding_eligibility=funding,
             pupil_premium_uplift=pupil_premium,
             sparsity_uplift=sparsity,
-            **(
-                {"working_pattern": WorkingPattern.FULL_TIME, "induction_start_date": date(year, 9, 1)}
-                if ect
-                else {}
-            )
+            **({"working_pattern": WorkingPattern.FULL_TIME, "induction_start_date": date(year, 9, 1)} if ect else {})
             | record_fields,
         )
         self.batch.add(record)
@@ -254,9 +250,7 @@ class ParticipantSeeder:
                 else EvidenceHeld.TRAINING_EVENT_ATTENDED
             )
         else:
-            evidence = (
-                "" if declaration_type == DeclarationType.STARTED else EvidenceHeld.TRAINING_EVENT_ATTENDED
-            )
+            evidence = "" if declaration_type == DeclarationType.STARTED else EvidenceHeld.TRAINING_EVENT_ATTENDED
         declaration = Declaration(
             id=seed_id("declaration", record.pk, declaration_type, provider, key),
             participant_id=record.participant_id,
@@ -296,9 +290,7 @@ class ParticipantSeeder:
             declaration.state = DeclarationState.VOIDED
             declaration.payment_statement_id = None
             return
-        provider = next(
-            name for name, pk in self.context.providers.items() if pk == declaration.lead_provider_id
-        )
+        provider = next(name for name, pk in self.context.providers.items() if pk == declaration.lead_provider_id)
         year = next(y for y, pk in self.context.cohorts.items() if pk == declaration.cohort_id)
         clawback = self.context.output_statement_for(provider, year, on)
         assert clawback is not None, "a clawback needs an output statement after the void"

@@ -168,16 +168,13 @@ def _providers_and_partners(batch: SeedBatch, context: SeedContext, rng: random.
         context.providers[name] = provider_id
         # One provider is not VAT registered, so statements show both VAT treatments.
         batch.add(LeadProvider(id=provider_id, name=name, vat_registered=name != "Teach First"))
-    partner_ids = [
-        existing_partners.get(name, seed_id("delivery-partner", name)) for name in names.DELIVERY_PARTNERS
-    ]
+    partner_ids = [existing_partners.get(name, seed_id("delivery-partner", name)) for name in names.DELIVERY_PARTNERS]
     for name, partner_id in zip(names.DELIVERY_PARTNERS, partner_ids, strict=True):
         batch.add(DeliveryPartner(id=partner_id, name=name))
     for index, provider in enumerate(names.LEAD_PROVIDERS):
         # Overlapping slices: several providers share delivery partners, as in real life.
         chosen = [
-            partner_ids[(index * 3 + offset) % len(partner_ids)]
-            for offset in range(DELIVERY_PARTNERS_PER_PROVIDER)
+            partner_ids[(index * 3 + offset) % len(partner_ids)] for offset in range(DELIVERY_PARTNERS_PER_PROVIDER)
         ]
         context.delivery_partners[provider] = chosen
         for year in context.years:
@@ -206,8 +203,7 @@ def _schools(batch: SeedBatch, context: SeedContext, rng: random.Random) -> list
         school = School(
             id=existing.get(urn, seed_id("school", urn)),
             urn=urn,
-            name=f"{place} {suffix}"
-            + (f" {index // len(names.PLACES) + 1}" if index >= len(names.PLACES) else ""),
+            name=f"{place} {suffix}" + (f" {index // len(names.PLACES) + 1}" if index >= len(names.PLACES) else ""),
             ukprn=str(10000000 + index * 7),
             school_type_code=type_code,
             school_type_name=type_name,
@@ -344,9 +340,7 @@ def _statements(
                 payment_date=slot.payment_date,
                 output_fee=slot.output_fee,
                 status=status,
-                marked_as_paid_at=_aware(paid_on(slot.payment_date))
-                if status == StatementStatus.PAID
-                else None,
+                marked_as_paid_at=_aware(paid_on(slot.payment_date)) if status == StatementStatus.PAID else None,
             )
         )
         info = StatementInfo(statement_id, slot.deadline_date, slot.payment_date, status, slot.output_fee)

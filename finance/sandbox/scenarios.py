@@ -109,9 +109,7 @@ class ProviderScenarios:
     def declarations(self, enrolment: Enrolment, count: int | None = None) -> list:
         return self.seeder.declare_progress(enrolment, count)
 
-    def set_training_status(
-        self, enrolment: Enrolment, status: TrainingStatus, reason: str, on: date
-    ) -> None:
+    def set_training_status(self, enrolment: Enrolment, status: TrainingStatus, reason: str, on: date) -> None:
         self.seeder.status_change(enrolment, status, reason, on)
         assert enrolment.current_period is not None
         enrolment.current_period.training_status = status
@@ -148,9 +146,7 @@ class ProviderScenarios:
         self.seeder.status_change(ect, TrainingStatus.ACTIVE, "", date(self.current, 9, 8))
 
     def withdrawn_mentor(self) -> None:
-        mentor = self.enrol(
-            self.person("Withdrawn mentor"), self.current, 5, participant_type=ParticipantType.MENTOR
-        )
+        mentor = self.enrol(self.person("Withdrawn mentor"), self.current, 5, participant_type=ParticipantType.MENTOR)
         self.declarations(mentor, 1)
         self.set_training_status(
             mentor,
@@ -223,9 +219,7 @@ class ProviderScenarios:
         earlier = self.declarations(ect, 4)
         ect.provider = self.other
         ect.partnership = self.partnership(self.previous, 12, self.other)
-        self.seeder.period(
-            ect, "joining", start=self.past(date(self.current + 1, 1, 5)), school_transfer=True
-        )
+        self.seeder.period(ect, "joining", start=self.past(date(self.current + 1, 1, 5)), school_transfer=True)
         duplicate = self.seeder.declare(
             ect, DeclarationType.STARTED, self.past(date(self.current + 1, 1, 20)), key="duplicate"
         )
@@ -350,9 +344,7 @@ class ProviderScenarios:
         ect = self.enrol(person, 2022, 23)
         self.declarations(ect, 2)
         ect.record.cohort_id = self.seeder.context.cohorts[FROZEN_COHORT_DESTINATION]
-        ect.record.schedule_id = self.seeder.context.schedules[
-            ("ecf-extended-september", FROZEN_COHORT_DESTINATION)
-        ]
+        ect.record.schedule_id = self.seeder.context.schedules[("ecf-extended-september", FROZEN_COHORT_DESTINATION)]
         ect.record.cohort_changed_after_payments_frozen = True
         ect.year, ect.schedule_identifier = FROZEN_COHORT_DESTINATION, "ecf-extended-september"
         self.seeder.declare(ect, DeclarationType.RETAINED_2, date(2025, 1, 15))
@@ -370,9 +362,7 @@ class ProviderScenarios:
 
     def in_challenged_partnership(self) -> None:
         """The school challenged the partnership: the provider no longer sees this participant."""
-        challenged = next(
-            p for p in self.seeder.context.partnerships[(self.provider, self.current)] if p.challenged
-        )
+        challenged = next(p for p in self.seeder.context.partnerships[(self.provider, self.current)] if p.challenged)
         self.seeder.enrol(
             self.person("ECT at a school that challenged the partnership"),
             provider=self.provider,
@@ -381,9 +371,7 @@ class ProviderScenarios:
         )
 
     def part_time_ect(self) -> None:
-        ect = self.enrol(
-            self.person("Part-time ECT"), self.current, 25, working_pattern=WorkingPattern.PART_TIME
-        )
+        ect = self.enrol(self.person("Part-time ECT"), self.current, 25, working_pattern=WorkingPattern.PART_TIME)
         self.declarations(ect, 2)
 
     def withdrawn_by_school(self) -> None:

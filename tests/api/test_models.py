@@ -10,9 +10,7 @@ from tests.api.factories import ApiTokenFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(
-    "kwargs", [pytest.param({}, id="live"), pytest.param({"revoked": True}, id="revoked")]
-)
+@pytest.mark.parametrize("kwargs", [pytest.param({}, id="live"), pytest.param({"revoked": True}, id="revoked")])
 def test_factory_saves_a_valid_row(kwargs: dict[str, Any]) -> None:
     token = ApiTokenFactory.create(**kwargs)
 

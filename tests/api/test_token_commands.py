@@ -61,9 +61,7 @@ def test_revoke_api_token_by_id_and_unknown(capita):
 
 
 def test_list_api_tokens_shows_prefixes_never_secrets(capita):
-    plaintext = (
-        run("create_api_token", "--lead-provider", "Capita", "--description", "live").strip().splitlines()[-1]
-    )
+    plaintext = run("create_api_token", "--lead-provider", "Capita", "--description", "live").strip().splitlines()[-1]
     api_token_authenticate(plaintext)
     listing = run("list_api_tokens")
     token = ApiToken.objects.get()

@@ -69,9 +69,7 @@ class CohortFactory(factory.django.DjangoModelFactory[Cohort]):
         django_get_or_create = ("start_year",)
 
     class Params:
-        frozen = factory.Trait(
-            payments_frozen_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
-        )
+        frozen = factory.Trait(payments_frozen_at=factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1)))
 
     start_year = 2024
     registration_start_date = factory.LazyAttribute(lambda o: dt.date(o.start_year, 6, 1))
@@ -249,9 +247,7 @@ class MentorAssignmentFactory(factory.django.DjangoModelFactory[MentorAssignment
         model = MentorAssignment
 
     ect = factory.SubFactory(TrainingRecordFactory)
-    mentor = factory.SubFactory(
-        TrainingRecordFactory, mentor=True, cohort=factory.SelfAttribute("..ect.cohort")
-    )
+    mentor = factory.SubFactory(TrainingRecordFactory, mentor=True, cohort=factory.SelfAttribute("..ect.cohort"))
     start_date = factory.LazyAttribute(lambda o: dt.date(o.ect.cohort.start_year, 9, 1))
     end_date = None
 
@@ -328,7 +324,5 @@ class DeclarationFactory(factory.django.DjangoModelFactory[Declaration]):
         )
     )
     declaration_type = DeclarationType.STARTED
-    declaration_date = factory.LazyAttribute(
-        lambda o: dt.datetime(o.cohort.start_year, 10, 1, 12, tzinfo=dt.UTC)
-    )
+    declaration_date = factory.LazyAttribute(lambda o: dt.datetime(o.cohort.start_year, 10, 1, 12, tzinfo=dt.UTC))
     state = DeclarationState.SUBMITTED

@@ -15,9 +15,7 @@ def test_cohort_facts_match_published_cohorts():
         facts = cohort_facts(year)
         assert facts.registration_start_date == parse_date(row["registration-start-date"])
         assert facts.academic_year_start_date == parse_date(row["academic-year-start-date"])
-        assert facts.automatic_assignment_period_end_date == parse_date(
-            row["automatic-assignment-period-end-date"]
-        )
+        assert facts.automatic_assignment_period_end_date == parse_date(row["automatic-assignment-period-end-date"])
         assert facts.mentor_funding is (row["mentor-funding"] == "true")
         assert facts.detailed_evidence_types is (row["detailed-evidence-types"] == "true")
         if row["payments-frozen-at"]:

@@ -189,14 +189,10 @@ def test_cohort_start_year_is_unique(assert_violates: Any) -> None:
         pytest.param(-dt.timedelta(days=1), True, id="yesterday"),
     ],
 )
-def test_cohort_payments_frozen(
-    time_machine: Any, frozen_at_offset: dt.timedelta | None, frozen: bool
-) -> None:
+def test_cohort_payments_frozen(time_machine: Any, frozen_at_offset: dt.timedelta | None, frozen: bool) -> None:
     now = dt.datetime(2025, 7, 31, 23, 0, tzinfo=dt.UTC)
     time_machine.move_to(now, tick=False)
-    cohort = CohortFactory.create(
-        payments_frozen_at=None if frozen_at_offset is None else now + frozen_at_offset
-    )
+    cohort = CohortFactory.create(payments_frozen_at=None if frozen_at_offset is None else now + frozen_at_offset)
 
     assert cohort.payments_frozen is frozen
 
@@ -301,9 +297,7 @@ def test_schedule_identifier_is_unique_per_cohort(assert_violates: Any) -> None:
 
     with assert_violates("schedule_identifier_cohort_unique"):
         ScheduleFactory.build(identifier=schedule.identifier, cohort=schedule.cohort).save()
-    other = ScheduleFactory.create(
-        identifier=schedule.identifier, cohort=CohortFactory.create(start_year=2025)
-    )
+    other = ScheduleFactory.create(identifier=schedule.identifier, cohort=CohortFactory.create(start_year=2025))
     assert other != schedule
 
 
@@ -327,9 +321,7 @@ def test_milestone_is_unique_per_schedule_and_declaration_type(assert_violates: 
     milestone = MilestoneFactory.create()
 
     with assert_violates("milestone_schedule_type_unique"):
-        MilestoneFactory.build(
-            schedule=milestone.schedule, declaration_type=milestone.declaration_type
-        ).save()
+        MilestoneFactory.build(schedule=milestone.schedule, declaration_type=milestone.declaration_type).save()
     MilestoneFactory.create(schedule=milestone.schedule, declaration_type=DeclarationType.RETAINED_1)
 
 
@@ -527,28 +519,16 @@ def test_declaration_clean_checks_participant_and_course_match_the_training_reco
 @pytest.mark.parametrize(
     ("start_date", "end_date", "induction_status", "status"),
     [
-        pytest.param(
-            "2025-01-01", "2025-03-02", InductionStatus.LEAVING, ParticipantStatus.LEAVING, id="leaving"
-        ),
-        pytest.param(
-            "2025-01-01", "2025-03-01", InductionStatus.LEAVING, ParticipantStatus.LEFT, id="left-today"
-        ),
+        pytest.param("2025-01-01", "2025-03-02", InductionStatus.LEAVING, ParticipantStatus.LEAVING, id="leaving"),
+        pytest.param("2025-01-01", "2025-03-01", InductionStatus.LEAVING, ParticipantStatus.LEFT, id="left-today"),
         pytest.param("2025-01-01", "2025-02-01", InductionStatus.ACTIVE, ParticipantStatus.LEFT, id="left"),
-        pytest.param(
-            "2025-01-01", "2025-02-01", InductionStatus.WITHDRAWN, ParticipantStatus.LEFT, id="ended-wd"
-        ),
+        pytest.param("2025-01-01", "2025-02-01", InductionStatus.WITHDRAWN, ParticipantStatus.LEFT, id="ended-wd"),
         pytest.param("2025-03-02", None, InductionStatus.ACTIVE, ParticipantStatus.JOINING, id="joining"),
-        pytest.param(
-            "2025-03-02", None, InductionStatus.WITHDRAWN, ParticipantStatus.JOINING, id="joining-wd"
-        ),
-        pytest.param(
-            "2025-01-01", None, InductionStatus.WITHDRAWN, ParticipantStatus.WITHDRAWN, id="withdrawn"
-        ),
+        pytest.param("2025-03-02", None, InductionStatus.WITHDRAWN, ParticipantStatus.JOINING, id="joining-wd"),
+        pytest.param("2025-01-01", None, InductionStatus.WITHDRAWN, ParticipantStatus.WITHDRAWN, id="withdrawn"),
         pytest.param("2025-03-01", None, InductionStatus.ACTIVE, ParticipantStatus.ACTIVE, id="starts-today"),
         pytest.param("2025-01-01", None, InductionStatus.ACTIVE, ParticipantStatus.ACTIVE, id="active"),
-        pytest.param(
-            "2025-01-01", None, InductionStatus.LEAVING, ParticipantStatus.ACTIVE, id="open-leaving"
-        ),
+        pytest.param("2025-01-01", None, InductionStatus.LEAVING, ParticipantStatus.ACTIVE, id="open-leaving"),
         pytest.param("2025-01-01", None, InductionStatus.COMPLETED, ParticipantStatus.ACTIVE, id="completed"),
     ],
 )
@@ -682,9 +662,7 @@ def test_declaration_slot_is_per_course_and_type() -> None:
     DeclarationFactory.create(
         training_record=ect_declaration.training_record, declaration_type=DeclarationType.RETAINED_1
     )
-    DeclarationFactory.create(
-        training_record=TrainingRecordFactory.create(participant=participant, mentor=True)
-    )
+    DeclarationFactory.create(training_record=TrainingRecordFactory.create(participant=participant, mentor=True))
     assert participant.declarations.count() == 3
 
 
@@ -719,9 +697,7 @@ def test_declaration_billable_or_refundable_needs_a_payment_statement(
 
 
 @pytest.mark.parametrize("state", REFUNDABLE_DECLARATION_STATES)
-def test_declaration_refundable_needs_a_clawback_statement(
-    assert_violates: Any, state: DeclarationState
-) -> None:
+def test_declaration_refundable_needs_a_clawback_statement(assert_violates: Any, state: DeclarationState) -> None:
     with assert_violates("declaration_clawback_statement_iff_refundable"):
         DeclarationFactory.create(**STATE_TRAITS[state], clawback_statement=None)
 
@@ -736,9 +712,7 @@ def test_declaration_refundable_needs_a_clawback_statement(
         DeclarationState.INELIGIBLE,
     ],
 )
-def test_declaration_clawback_statement_only_when_refundable(
-    assert_violates: Any, state: DeclarationState
-) -> None:
+def test_declaration_clawback_statement_only_when_refundable(assert_violates: Any, state: DeclarationState) -> None:
     record = TrainingRecordFactory.create()
     lead_provider = LeadProviderFactory.create()
     statement = StatementFactory.create(lead_provider=lead_provider, cohort=record.cohort)
@@ -774,13 +748,9 @@ def test_declaration_voided_at_only_when_voided(assert_violates: Any, state: Dec
 
 
 @pytest.mark.parametrize("state", [s for s in DeclarationState if s != DeclarationState.INELIGIBLE])
-def test_declaration_ineligible_reason_only_when_ineligible(
-    assert_violates: Any, state: DeclarationState
-) -> None:
+def test_declaration_ineligible_reason_only_when_ineligible(assert_violates: Any, state: DeclarationState) -> None:
     with assert_violates("declaration_reason_only_when_ineligible"):
-        DeclarationFactory.create(
-            **STATE_TRAITS[state], ineligible_reason=IneligibleReason.DUPLICATE_DECLARATION
-        )
+        DeclarationFactory.create(**STATE_TRAITS[state], ineligible_reason=IneligibleReason.DUPLICATE_DECLARATION)
 
 
 def test_declaration_ineligible_reason_is_optional() -> None:

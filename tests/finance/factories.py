@@ -72,9 +72,7 @@ class StatementFactory(factory.django.DjangoModelFactory[Statement]):
         # Months counted from January after the cohort's start year; a sequence keeps them distinct.
         month_index = factory.Sequence(lambda n: n)
         payable = factory.Trait(status=StatementStatus.PAYABLE)
-        paid = factory.Trait(
-            status=StatementStatus.PAID, marked_as_paid_at=factory.LazyFunction(timezone.now)
-        )
+        paid = factory.Trait(status=StatementStatus.PAID, marked_as_paid_at=factory.LazyFunction(timezone.now))
 
     lead_provider = factory.SubFactory(LeadProviderFactory)
     cohort = factory.SubFactory(CohortFactory)

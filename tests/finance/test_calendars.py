@@ -33,8 +33,7 @@ def test_calendar_reproduces_the_published_statements():
     assert set(published) == {2021, 2022, 2023, 2024, 2025}
     for cohort, expected in published.items():
         generated = [
-            (s.year, s.month, s.deadline_date, s.payment_date, s.output_fee)
-            for s in statement_calendar(cohort)
+            (s.year, s.month, s.deadline_date, s.payment_date, s.output_fee) for s in statement_calendar(cohort)
         ]
         assert generated == expected, cohort
 

@@ -130,15 +130,9 @@ def test_statement_one_per_provider_cohort_and_month(assert_violates: Any) -> No
     statement = StatementFactory.create(year=2025, month=3)
 
     with assert_violates("statement_one_per_provider_cohort_month"):
-        StatementFactory.create(
-            lead_provider=statement.lead_provider, cohort=statement.cohort, year=2025, month=3
-        )
-    StatementFactory.create(
-        lead_provider=statement.lead_provider, cohort=statement.cohort, year=2025, month=4
-    )
-    StatementFactory.create(
-        lead_provider=statement.lead_provider, cohort=statement.cohort, year=2026, month=3
-    )
+        StatementFactory.create(lead_provider=statement.lead_provider, cohort=statement.cohort, year=2025, month=3)
+    StatementFactory.create(lead_provider=statement.lead_provider, cohort=statement.cohort, year=2025, month=4)
+    StatementFactory.create(lead_provider=statement.lead_provider, cohort=statement.cohort, year=2026, month=3)
     StatementFactory.create(
         lead_provider=statement.lead_provider,
         cohort=CohortFactory.create(start_year=2025),
@@ -168,9 +162,7 @@ def test_statement_is_paid_on_or_after_its_deadline(assert_violates: Any) -> Non
     ("status", "marked_as_paid"),
     [(StatementStatus.PAID, False), (StatementStatus.OPEN, True), (StatementStatus.PAYABLE, True)],
 )
-def test_statement_marked_as_paid_iff_paid(
-    assert_violates: Any, status: StatementStatus, marked_as_paid: bool
-) -> None:
+def test_statement_marked_as_paid_iff_paid(assert_violates: Any, status: StatementStatus, marked_as_paid: bool) -> None:
     with assert_violates("statement_marked_paid_iff_paid"):
         StatementFactory.create(status=status, marked_as_paid_at=timezone.now() if marked_as_paid else None)
 

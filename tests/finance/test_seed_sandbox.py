@@ -242,16 +242,12 @@ def test_schools_and_school_cohorts(seeded: Seeded) -> None:
     assert 0 < eligible.count() < schools.count()
     assert set(eligible.values_list("pk", flat=True)) < set(schools.values_list("pk", flat=True))
     # The queryset filter and the model property agree.
-    assert {school.pk for school in schools if school.funding_eligible} == set(
-        eligible.values_list("pk", flat=True)
-    )
+    assert {school.pk for school in schools if school.funding_eligible} == set(eligible.values_list("pk", flat=True))
 
     school_cohorts = SchoolCohort.objects.all()
     assert school_cohorts.filter(pupil_premium_uplift=True).exists()
     assert school_cohorts.filter(sparsity_uplift=True).exists()
-    assert set(school_cohorts.values_list("induction_programme_choice", flat=True)) == set(
-        InductionProgrammeChoice
-    )
+    assert set(school_cohorts.values_list("induction_programme_choice", flat=True)) == set(InductionProgrammeChoice)
 
 
 def test_partnerships(seeded: Seeded) -> None:
@@ -270,9 +266,7 @@ def test_partnerships(seeded: Seeded) -> None:
     shared = partnerships.values("school", "cohort").annotate(providers=Count("lead_provider", distinct=True))
     assert any(row["providers"] >= 2 for row in shared)
     # A partnership only names a delivery partner the provider has a relationship with that cohort.
-    allowed = set(
-        ProviderRelationship.objects.values_list("lead_provider_id", "delivery_partner_id", "cohort_id")
-    )
+    allowed = set(ProviderRelationship.objects.values_list("lead_provider_id", "delivery_partner_id", "cohort_id"))
     assert set(partnerships.values_list("lead_provider_id", "delivery_partner_id", "cohort_id")) <= allowed
 
 
@@ -368,9 +362,7 @@ def test_participants_cover_every_case_for_every_provider(seeded: Seeded) -> Non
     for record in records.values():
         assert record.schedule.cohort_id == record.cohort_id, record
         if record.schedule.schedule_type == ScheduleType.REPLACEMENT:
-            assert record.participant_type == ParticipantType.MENTOR, (
-                "replacement schedules are for mentors only"
-            )
+            assert record.participant_type == ParticipantType.MENTOR, "replacement schedules are for mentors only"
 
     mentor_assignments = MentorAssignment.objects.select_related("ect", "mentor")
     for assignment in mentor_assignments:
@@ -378,29 +370,20 @@ def test_participants_cover_every_case_for_every_provider(seeded: Seeded) -> Non
         assert assignment.mentor.participant_type == ParticipantType.MENTOR
 
     for provider_id, provider in providers.items():
-        mine = {
-            pk
-            for pk, periods in periods_of.items()
-            if any(p.lead_provider_id == provider_id for p in periods)
-        }
+        mine = {pk for pk, periods in periods_of.items() if any(p.lead_provider_id == provider_id for p in periods)}
         current = {pk for pk in mine if latest[pk].lead_provider_id == provider_id}
 
         assert {records[pk].participant_type for pk in mine} == set(ParticipantType), provider
         participants = Counter(records[pk].participant_id for pk in mine)
-        assert any(count == 2 for count in participants.values()), (
-            f"{provider}: nobody is both ECT and mentor"
-        )
+        assert any(count == 2 for count in participants.values()), f"{provider}: nobody is both ECT and mentor"
 
-        assert {
-            p.training_status for pk in mine for p in periods_of[pk] if p.lead_provider_id == provider_id
-        } == set(TrainingStatus), provider
-        provider_changes = {
-            pk: [c.training_status for c in changes_of[pk] if c.lead_provider_id == provider_id]
-            for pk in mine
-        }
-        assert {status for statuses in provider_changes.values() for status in statuses} == set(
+        assert {p.training_status for pk in mine for p in periods_of[pk] if p.lead_provider_id == provider_id} == set(
             TrainingStatus
-        )
+        ), provider
+        provider_changes = {
+            pk: [c.training_status for c in changes_of[pk] if c.lead_provider_id == provider_id] for pk in mine
+        }
+        assert {status for statuses in provider_changes.values() for status in statuses} == set(TrainingStatus)
         assert any(
             TrainingStatus.DEFERRED in statuses
             and TrainingStatus.ACTIVE in statuses[statuses.index(TrainingStatus.DEFERRED) + 1 :]
@@ -435,9 +418,7 @@ def test_participants_cover_every_case_for_every_provider(seeded: Seeded) -> Non
 
     for id_change in ParticipantIdChange.objects.all():
         assert id_change.to_participant_id == id_change.participant_id
-        assert not Participant.objects.filter(pk=id_change.from_participant_id).exists(), (
-            "retired id still in use"
-        )
+        assert not Participant.objects.filter(pk=id_change.from_participant_id).exists(), "retired id still in use"
 
 
 # Declarations ---------------------------------------------------------------------------------------
@@ -446,14 +427,10 @@ def test_participants_cover_every_case_for_every_provider(seeded: Seeded) -> Non
 def test_declarations_reach_every_state_consistently(seeded: Seeded) -> None:
     now = timezone.now()
     declarations = list(
-        Declaration.objects.select_related(
-            "cohort", "training_record", "payment_statement", "clawback_statement"
-        )
+        Declaration.objects.select_related("cohort", "training_record", "payment_statement", "clawback_statement")
     )
     periods_of: dict[Any, set[object]] = defaultdict(set)
-    for record_id, provider_id in TrainingPeriod.objects.values_list(
-        "training_record_id", "lead_provider_id"
-    ):
+    for record_id, provider_id in TrainingPeriod.objects.values_list("training_record_id", "lead_provider_id"):
         periods_of[record_id].add(provider_id)
 
     assert {declaration.state for declaration in declarations} == set(DeclarationState)
@@ -469,9 +446,7 @@ def test_declarations_reach_every_state_consistently(seeded: Seeded) -> None:
         assert declaration.participant_id == record.participant_id, label
         assert declaration.lead_provider_id in periods_of[record.pk], f"{label}: provider never trained them"
         assert declaration.course_identifier == (
-            CourseIdentifier.ECT
-            if record.participant_type == ParticipantType.ECT
-            else CourseIdentifier.MENTOR
+            CourseIdentifier.ECT if record.participant_type == ParticipantType.ECT else CourseIdentifier.MENTOR
         ), label
 
         if declaration.state in STATEMENT_STATUS_FOR_STATE:
@@ -521,7 +496,5 @@ def test_declarations_reach_every_state_consistently(seeded: Seeded) -> None:
 
     # None of the rules above held vacuously.
     assert set(checked) == {"payment", "clawback", "started", "modern mentor", "uplift"}
-    started_years = {
-        d.cohort.start_year for d in declarations if d.declaration_type == DeclarationType.STARTED
-    }
+    started_years = {d.cohort.start_year for d in declarations if d.declaration_type == DeclarationType.STARTED}
     assert {2024, 2025} <= started_years

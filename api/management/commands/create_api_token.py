@@ -11,12 +11,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument(
-            "--lead-provider", required=True, metavar="NAME", help="the lead provider's exact name"
-        )
-        parser.add_argument(
-            "--description", default="", help="what the token is for, e.g. the system using it"
-        )
+        parser.add_argument("--lead-provider", required=True, metavar="NAME", help="the lead provider's exact name")
+        parser.add_argument("--description", default="", help="what the token is for, e.g. the system using it")
 
     def handle(self, *args: object, lead_provider: str, description: str, **options: object) -> None:
         provider = LeadProvider.objects.filter(name__iexact=lead_provider.strip()).first()
@@ -24,7 +20,5 @@ class Command(BaseCommand):
             known = ", ".join(LeadProvider.objects.values_list("name", flat=True)) or "none"
             raise CommandError(f"No lead provider is named {lead_provider!r}. Known providers: {known}.")
         token, plaintext = api_token_create(lead_provider=provider, description=description)
-        self.stderr.write(
-            f"Created token {token.prefix}… for {provider.name}. Store it now: it is not shown again."
-        )
+        self.stderr.write(f"Created token {token.prefix}… for {provider.name}. Store it now: it is not shown again.")
         self.stdout.write(plaintext)

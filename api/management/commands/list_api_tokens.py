@@ -15,14 +15,10 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="include revoked tokens")
 
     def handle(self, *args: object, all: bool, **options: object) -> None:
-        tokens = ApiToken.objects.select_related("lead_provider").order_by(
-            "lead_provider__name", "created_at"
-        )
+        tokens = ApiToken.objects.select_related("lead_provider").order_by("lead_provider__name", "created_at")
         if not all:
             tokens = tokens.filter(revoked_at__isnull=True)
-        self.stdout.write(
-            ROW.format("PREFIX", "LEAD PROVIDER", "CREATED", "LAST USED", "STATUS", "DESCRIPTION")
-        )
+        self.stdout.write(ROW.format("PREFIX", "LEAD PROVIDER", "CREATED", "LAST USED", "STATUS", "DESCRIPTION"))
         for token in tokens:
             status = "revoked" if token.revoked_at else "active"
             self.stdout.write(

@@ -25,9 +25,7 @@ class Command(BaseCommand):
             )
         revoked = api_token_revoke(token=matches.get())
         revoked_at = timezone.localtime(revoked.revoked_at)
-        self.stdout.write(
-            f"Revoked {revoked.prefix}… of {revoked.lead_provider} at {revoked_at:%Y-%m-%d %H:%M}."
-        )
+        self.stdout.write(f"Revoked {revoked.prefix}… of {revoked.lead_provider} at {revoked_at:%Y-%m-%d %H:%M}.")
 
 
 def _is_uuid(value: str) -> bool:

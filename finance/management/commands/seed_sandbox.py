@@ -46,8 +46,6 @@ class Command(BaseCommand):
         username, password = DEVELOPMENT_ADMIN
         user_model = get_user_model()
         if not user_model.objects.filter(username=username).exists():
-            user_model.objects.create_superuser(
-                username=username, email="admin@example.com", password=password
-            )
+            user_model.objects.create_superuser(username=username, email="admin@example.com", password=password)
             self.stdout.write(f"  created staff superuser {username!r}")
         self.stdout.write(f"Admin login (development only): {username} / {password}")

@@ -1,0 +1,66 @@
+"""Every API error as JSON (decisions D3 and D4): `{"errors": [{"title", "detail"}]}`, except 401,
+which keeps the contract's `{"error": ...}` and a `WWW-Authenticate: Bearer` challenge."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+logger = logging.getLogger(__name__)
+
+UNAUTHORISED = {"error": "HTTP Token: Access denied"}
+NOT_FOUND_TITLE = "Resource not found"
+NOT_FOUND_DETAIL = "Nothing could be found for the provided details"
+JSON_API = "application/vnd.api+json"
+
+
+def error_body(*errors: tuple[str, str]) -> dict[str, list[dict[str, str]]]:
+    return {"errors": [{"title": title, "detail": detail} for title, detail in errors]}
+
+
+class BadRequest(exceptions.APIException):
+    """A request the API cannot read: a malformed parameter or body (400). Each error names its field."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+
+    def __init__(self, *errors: tuple[str, str]) -> None:
+        self.errors = errors
+        super().__init__(detail="; ".join(detail for _, detail in errors))
+
+
+def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        return Response(UNAUTHORISED, status=401, headers={"WWW-Authenticate": "Bearer"})
+    if isinstance(exc, Http404 | exceptions.NotFound | ObjectDoesNotExist):
+        return Response(error_body((NOT_FOUND_TITLE, NOT_FOUND_DETAIL)), status=404)
+    if isinstance(exc, BadRequest):
+        return Response(error_body(*exc.errors), status=400)
+    if isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    if isinstance(exc, exceptions.APIException):
+        wait = getattr(exc, "wait", None)
+        headers = {"Retry-After": str(int(wait))} if wait else {}
+        title = str(exc.default_code).replace("_", " ").capitalize()
+        return Response(error_body((title, _detail_text(exc.detail))), status=exc.status_code, headers=headers)
+    # Anything else is our fault: log it with its traceback, answer without internals.
+    logger.exception("Unhandled error in the API", exc_info=exc)
+    return Response(
+        error_body(("Internal server error", "Something went wrong on our side. Please try again later.")),
+        status=500,
+    )
+
+
+def _detail_text(detail: Any) -> str:
+    if isinstance(detail, list):
+        return " ".join(_detail_text(item) for item in detail)
+    if isinstance(detail, dict):
+        return " ".join(f"{key}: {_detail_text(value)}" for key, value in detail.items())
+    return str(detail)
+
+
+def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
+    """Unknown paths under /api/ answer in JSON, never with an HTML page."""
+    return JsonResponse(error_body((NOT_FOUND_TITLE, NOT_FOUND_DETAIL)), status=404, content_type=JSON_API)

@@ -1,0 +1,47 @@
+from datetime import UTC, datetime
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from rest_framework import serializers
+
+RFC3339_UTC = "%Y-%m-%dT%H:%M:%SZ"
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """RFC 3339 in UTC with a `Z` and second precision, as the v3 contract writes every date-time."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format=RFC3339_UTC, default_timezone=UTC, **kwargs)
+
+    def to_representation(self, value: datetime | None) -> Any:
+        if value is None:
+            return None
+        return value.astimezone(UTC).strftime(RFC3339_UTC)
+
+
+class CohortField(serializers.CharField):
+    """A cohort's start year as a string ("2021"), read from a Cohort or from a year."""
+
+    def to_representation(self, value: object) -> str:
+        return str(getattr(value, "start_year", value))
+
+
+class ConstantField(serializers.Field):
+    """The same string for every row (a resource's `type`, a statement's `type`)."""
+
+    def __init__(self, value: str, **kwargs: Any) -> None:
+        self.value = value
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, instance: object) -> str:
+        return self.value
+
+
+class ConstantFieldExtension(OpenApiSerializerFieldExtension):
+    """Documents a ConstantField as a one-value enum."""
+
+    target_class = "api.jsonapi.fields.ConstantField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        value = self.target.value
+        return {"type": "string", "enum": [value], "example": value}

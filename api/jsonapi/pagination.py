@@ -1,0 +1,154 @@
+"""Pagination of every list: the contract's `page[page]`/`page[per_page]` (no count, no totals), and
+beyond the contract a keyset cursor in `links.next` (`page[cursor]`), so that a sync that follows
+`links.next` visits every row exactly once even while rows change (product §4.2).
+
+The cursor is an opaque, signed token holding the sort keys and the last row's values. In the default
+order (`created_at`, `id`) rows never move, so a sync sees each row exactly once; in `updated_at` order a
+row updated during the sync moves behind the cursor and is seen again with its new data, and none is lost.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import TYPE_CHECKING, Any
+
+from django.core import signing
+from django.db.models import Model, Q, QuerySet
+from rest_framework.pagination import BasePagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from api.jsonapi.exceptions import BadRequest
+from api.jsonapi.sorting import SortKey
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+DEFAULT_PER_PAGE = 100
+MAX_PER_PAGE = 3000
+CURSOR_SALT = "api.jsonapi.pagination.cursor"
+PAGE_ERROR = "The '#/page[page]' and '#/page[per_page]' parameter values must be whole numbers of 1 or more."
+
+
+def _positive_int(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise BadRequest(("Bad parameter", PAGE_ERROR))
+    return value
+
+
+class JsonApiPagination(BasePagination):
+    def paginate_queryset(self, queryset: QuerySet[Any], request: Request, view: APIView | None = None) -> list[Any]:
+        sort_keys: list[SortKey] = view.sort_keys()  # type: ignore[union-attr]
+        self.request = request
+        self.sort_keys = sort_keys
+        per_page = min(_positive_int(request, "page[per_page]", DEFAULT_PER_PAGE), MAX_PER_PAGE)
+        queryset = queryset.order_by(*(key.expression for key in sort_keys))
+        cursor = request.query_params.get("page[cursor]")
+        if cursor:
+            queryset = queryset.filter(_after(sort_keys, _decode(cursor, sort_keys, queryset.model)))
+        else:
+            page = _positive_int(request, "page[page]", 1)
+            queryset = queryset[(page - 1) * per_page :]
+        # One row more than a page tells whether another page follows, without counting.
+        rows = list(queryset[: per_page + 1])
+        self.has_next = len(rows) > per_page
+        self.rows = rows[:per_page]
+        return self.rows
+
+    def get_paginated_response(self, data: Any) -> Response:
+        body: dict[str, Any] = {"data": data}
+        if self.has_next:
+            body["links"] = {"next": self._next_link()}
+        return Response(body)
+
+    def _next_link(self) -> str:
+        url = self.request.build_absolute_uri()
+        url = remove_query_param(url, "page[page]")
+        return replace_query_param(url, "page[cursor]", _encode(self.sort_keys, self.rows[-1]))
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "required": ["data"],
+            "properties": {
+                "data": schema,
+                "links": {
+                    "type": "object",
+                    "description": "Present when more rows follow. Beyond the public contract.",
+                    "properties": {
+                        "next": {
+                            "type": "string",
+                            "format": "uri",
+                            "description": "The next page, as a keyset cursor: following it from the first page "
+                            "visits every row exactly once, even while data changes.",
+                        }
+                    },
+                },
+            },
+        }
+
+    def get_schema_operation_parameters(self, view: APIView) -> list[dict[str, Any]]:
+        def parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": description,
+                "schema": schema,
+            }
+
+        return [
+            parameter("page[page]", "The page to return (default 1).", {"type": "integer", "minimum": 1}),
+            parameter(
+                "page[per_page]",
+                f"Rows per page (default {DEFAULT_PER_PAGE}; values over {MAX_PER_PAGE} are capped).",
+                {"type": "integer", "minimum": 1},
+            ),
+            parameter(
+                "page[cursor]",
+                "An opaque cursor from `links.next` (instead of `page[page]`).",
+                {"type": "string"},
+            ),
+        ]
+
+
+def _encode(sort_keys: list[SortKey], row: Model) -> str:
+    values = [_value_of(row, key.field) for key in sort_keys]
+    payload = {"k": [key.expression for key in sort_keys], "v": values}
+    return signing.dumps(payload, salt=CURSOR_SALT, compress=True)
+
+
+def _value_of(row: Model, field: str) -> Any:
+    value = getattr(row, field)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value) if value is not None else None
+
+
+def _decode(cursor: str, sort_keys: list[SortKey], model: type[Model]) -> list[Any]:
+    try:
+        payload = signing.loads(cursor, salt=CURSOR_SALT)
+    except (signing.BadSignature, ValueError, json.JSONDecodeError, base64.binascii.Error) as error:  # type: ignore[attr-defined]
+        raise BadRequest(("Bad parameter", "The '#/page[cursor]' value is not a cursor this API issued.")) from error
+    if payload.get("k") != [key.expression for key in sort_keys]:
+        raise BadRequest(("Bad parameter", "The '#/page[cursor]' value was issued for a different sort order."))
+    fields = [model._meta.get_field(key.field) for key in sort_keys]
+    return [field.to_python(value) for field, value in zip(fields, payload["v"], strict=True)]  # type: ignore[union-attr]
+
+
+def _after(sort_keys: list[SortKey], values: list[Any]) -> Q:
+    """Rows strictly after `values` in the order of `sort_keys` (lexicographic keyset condition)."""
+    condition = Q(pk__in=[])
+    equal_so_far = Q()
+    for key, value in zip(sort_keys, values, strict=True):
+        beyond = Q(**{f"{key.field}__{'lt' if key.descending else 'gt'}": value})
+        condition |= equal_so_far & beyond
+        equal_so_far &= Q(**{key.field: value})
+    return condition

@@ -1,0 +1,47 @@
+"""Pieces of the OpenAPI document shared by every v3 endpoint: the single-resource envelope, the error
+bodies, and the hook that keeps the alias paths (the successor service's, without `/ecf`) out of it."""
+
+from functools import cache
+from typing import Any
+
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    title = serializers.CharField(help_text="What went wrong, in a few words (or the field at fault).")
+    detail = serializers.CharField(help_text="A sentence saying what went wrong and how to put it right.")
+
+
+class ErrorsSerializer(serializers.Serializer):
+    """Documents the error body only (never validates), so its `errors` field may shadow the serializer's
+    own `errors` attribute."""
+
+    errors = ErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+class UnauthorisedSerializer(serializers.Serializer):
+    error = serializers.CharField(help_text="HTTP Token: Access denied")
+
+
+ERRORS_LIST = {400: ErrorsSerializer, 401: UnauthorisedSerializer}
+ERRORS_SHOW = {401: UnauthorisedSerializer, 404: ErrorsSerializer}
+
+
+@cache
+def single(resource: type[serializers.Serializer]) -> type[serializers.Serializer]:
+    """`{"data": <resource>}`, documented as the component `<Resource>Response`."""
+    name = resource.__name__.removesuffix("Serializer") + "ResponseSerializer"
+    return type(name, (serializers.Serializer,), {"data": resource(), "__module__": __name__})
+
+
+def exclude_alias_paths(endpoints: list[tuple[str, str, str, Any]], **kwargs: Any) -> list[tuple[str, str, str, Any]]:
+    """The successor service's paths (without `/ecf`) are served by the same views (decision D1) but
+    documented once, under the canonical paths."""
+    return [
+        endpoint
+        for endpoint in endpoints
+        if not str(getattr(endpoint[3], "initkwargs", {}).get("basename", "")).endswith(ALIAS_SUFFIX)
+    ]
+
+
+ALIAS_SUFFIX = "-alias"
