@@ -20,10 +20,11 @@ class BaseModel(models.Model):
 
 class ApiResourceModel(BaseModel):
     """A row the lead provider API shows. `api_updated_at` moves whenever any data the API shows for
-    it changes, including data held in related rows (contract §5.4); `filter[updated_since]` and the
-    sync cursor read it. The service that changes such data moves it in the same transaction."""
+    it changes: on every save of the row itself, and when a related row it shows changes (contract
+    §5.4; see `api.freshness`). `filter[updated_since]` and the sync cursor read it. Code that changes
+    shown data with `QuerySet.update()` (which saves no row) must set `api_updated_at` itself."""
 
-    api_updated_at = models.DateTimeField(db_index=True, auto_now_add=True)
+    api_updated_at = models.DateTimeField(db_index=True, auto_now=True)
 
     class Meta:
         abstract = True

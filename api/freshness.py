@@ -1,0 +1,131 @@
+"""Keeps each API resource's `updated_at` (its `api_updated_at`) true to what the API shows.
+
+A resource moves its own `api_updated_at` on every save (`auto_now`). Many resources also show data
+held in other rows: a participant shows its training records, periods, mentor, school URN and
+withdrawals; a partnership shows its school, delivery partner and induction tutor. The public
+services missed such changes for years, so providers syncing with `filter[updated_since]` never saw
+them. Here every write of a row that a resource shows touches that resource, whoever writes it
+(services, the back office, commands).
+
+This is interface knowledge (what the API shows), so it lives in `api` and listens to the domain's
+saves and deletes; it decides nothing about the domain. `QuerySet.update()` and bulk inserts send no
+signals: code using them on shown data sets `api_updated_at` itself.
+"""
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone
+
+from ecf.models import (
+    Declaration,
+    DeliveryPartner,
+    LeadProvider,
+    MentorAssignment,
+    Participant,
+    ParticipantIdChange,
+    School,
+    SchoolCohort,
+    TrainingPeriod,
+    TrainingRecord,
+    TrainingStatusChange,
+)
+from partnerships.models import Partnership, ProviderRelationship
+
+
+def touch(*querysets: QuerySet[Any]) -> None:
+    now = timezone.now()
+    for queryset in querysets:
+        queryset.update(api_updated_at=now)
+
+
+def _participants_of_records(record_ids: Iterable[object]) -> QuerySet[Participant]:
+    return Participant.objects.filter(training_records__in=list(record_ids)).distinct()
+
+
+def _training_record(record: TrainingRecord) -> None:
+    touch(Participant.objects.filter(pk=record.participant_id))
+
+
+def _training_period(period: TrainingPeriod) -> None:
+    touch(
+        _participants_of_records([period.training_record_id]),
+        # Shown as participants_currently_training, and as the school's expression of interest.
+        Partnership.objects.filter(pk=period.partnership_id),
+        School.objects.filter(pk=period.school_id),
+    )
+
+
+def _status_change(change: TrainingStatusChange) -> None:
+    touch(_participants_of_records([change.training_record_id]))
+
+
+def _mentor_assignment(assignment: MentorAssignment) -> None:
+    # The ECT shows its mentor_id; the mentor may appear or vanish as an unfunded mentor.
+    touch(_participants_of_records([assignment.ect_id, assignment.mentor_id]))
+
+
+def _id_change(change: ParticipantIdChange) -> None:
+    touch(Participant.objects.filter(pk=change.participant_id))
+
+
+def _school(school: School) -> None:
+    touch(
+        Participant.objects.filter(training_records__training_periods__school=school).distinct(),
+        Partnership.objects.filter(school=school),
+    )
+
+
+def _school_cohort(school_cohort: SchoolCohort) -> None:
+    # Partnerships show the school's induction tutor for their cohort.
+    touch(Partnership.objects.filter(school_id=school_cohort.school_id, cohort_id=school_cohort.cohort_id))
+
+
+def _delivery_partner(delivery_partner: DeliveryPartner) -> None:
+    touch(Partnership.objects.filter(delivery_partner=delivery_partner))
+
+
+def _partnership(partnership: Partnership) -> None:
+    # Its participants show its delivery partner, and vanish from the provider while it is challenged;
+    # the school shows whether it is in a partnership.
+    touch(
+        Participant.objects.filter(training_records__training_periods__partnership=partnership).distinct(),
+        School.objects.filter(pk=partnership.school_id),
+    )
+
+
+def _provider_relationship(relationship: ProviderRelationship) -> None:
+    touch(DeliveryPartner.objects.filter(pk=relationship.delivery_partner_id))
+
+
+def _lead_provider(lead_provider: LeadProvider) -> None:
+    # Declarations show the provider's name.
+    touch(Declaration.objects.filter(lead_provider=lead_provider))
+
+
+TOUCHES: dict[type[Model], Callable[[Any], None]] = {
+    TrainingRecord: _training_record,
+    TrainingPeriod: _training_period,
+    TrainingStatusChange: _status_change,
+    MentorAssignment: _mentor_assignment,
+    ParticipantIdChange: _id_change,
+    School: _school,
+    SchoolCohort: _school_cohort,
+    DeliveryPartner: _delivery_partner,
+    Partnership: _partnership,
+    ProviderRelationship: _provider_relationship,
+    LeadProvider: _lead_provider,
+}
+
+
+def _on_write(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
+    if not raw:  # fixtures loading
+        TOUCHES[sender](instance)
+
+
+def connect() -> None:
+    for model in TOUCHES:
+        post_save.connect(_on_write, sender=model, dispatch_uid=f"api-freshness-save-{model.__name__}")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=f"api-freshness-delete-{model.__name__}")
