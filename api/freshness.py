@@ -53,7 +53,7 @@ def _training_period(period: TrainingPeriod) -> None:
     touch(
         _participants_of_records([period.training_record_id]),
         # Shown as participants_currently_training, and as the school's expression of interest.
-        Partnership.objects.filter(pk=period.partnership_id),
+        Partnership.objects.filter(pk__in=[period.partnership_id] if period.partnership_id else []),
         School.objects.filter(pk=period.school_id),
     )
 
