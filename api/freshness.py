@@ -52,6 +52,8 @@ def _training_record(record: TrainingRecord) -> None:
 def _training_period(period: TrainingPeriod) -> None:
     touch(
         _participants_of_records([period.training_record_id]),
+        # Other providers' declarations for the record become visible to (or hidden from) this provider.
+        Declaration.objects.filter(training_record_id=period.training_record_id),
         # Shown as participants_currently_training, and as the school's expression of interest.
         Partnership.objects.filter(pk__in=[period.partnership_id] if period.partnership_id else []),
         School.objects.filter(pk=period.school_id),
@@ -92,6 +94,7 @@ def _partnership(partnership: Partnership) -> None:
     # the school shows whether it is in a partnership.
     touch(
         Participant.objects.filter(training_records__training_periods__partnership=partnership).distinct(),
+        Declaration.objects.filter(training_record__training_periods__partnership=partnership).distinct(),
         School.objects.filter(pk=partnership.school_id),
     )
 

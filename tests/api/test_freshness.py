@@ -64,9 +64,12 @@ def change_schedule(period: Any) -> list[Model]:
 
 
 def end_period(period: Any) -> list[Model]:
+    # Another provider's declaration for the record is visible to this provider only while it trains them.
+    declaration = DeclarationFactory.create(training_record=period.training_record)
+    _age(declaration)
     period.end_date = period.start_date + dt.timedelta(days=30)
     period.save()
-    return [period.training_record.participant, period.partnership, period.school]
+    return [period.training_record.participant, period.partnership, period.school, declaration]
 
 
 def withdraw(period: Any) -> list[Model]:
@@ -117,12 +120,14 @@ def rename_delivery_partner(period: Any) -> list[Model]:
 
 
 def challenge_partnership(period: Any) -> list[Model]:
+    declaration = DeclarationFactory.create(training_record=period.training_record)
+    _age(declaration)
     partnership = period.partnership
     partnership.status = PartnershipStatus.CHALLENGED
     partnership.challenge_reason = ChallengeReason.MISTAKE
     partnership.challenged_at = dt.datetime(2025, 10, 1, tzinfo=dt.UTC)
     partnership.save()
-    return [period.training_record.participant, partnership.school]
+    return [period.training_record.participant, partnership.school, declaration]
 
 
 def add_provider_relationship(period: Any) -> list[Model]:
