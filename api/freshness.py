@@ -104,8 +104,11 @@ def _provider_relationship(relationship: ProviderRelationship) -> None:
 
 
 def _lead_provider(lead_provider: LeadProvider) -> None:
-    # Declarations show the provider's name.
-    touch(Declaration.objects.filter(lead_provider=lead_provider))
+    # Declarations show the provider's name, and so do transfers (the participant's updated_at).
+    touch(
+        Declaration.objects.filter(lead_provider=lead_provider),
+        Participant.objects.filter(training_records__training_periods__lead_provider=lead_provider).distinct(),
+    )
 
 
 TOUCHES: dict[type[Model], Callable[[Any], None]] = {

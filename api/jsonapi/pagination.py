@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, Q, QuerySet
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
@@ -54,7 +55,7 @@ class JsonApiPagination(BasePagination):
         queryset = queryset.order_by(*(key.expression for key in sort_keys))
         cursor = request.query_params.get("page[cursor]")
         if cursor:
-            queryset = queryset.filter(_after(sort_keys, _decode(cursor, sort_keys, queryset.model)))
+            queryset = queryset.filter(_after(sort_keys, _decode(cursor, sort_keys, queryset)))
         else:
             page = _positive_int(request, "page[page]", 1)
             queryset = queryset[(page - 1) * per_page :]
@@ -132,15 +133,23 @@ def _value_of(row: Model, field: str) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else str(value) if value is not None else None
 
 
-def _decode(cursor: str, sort_keys: list[SortKey], model: type[Model]) -> list[Any]:
+def _decode(cursor: str, sort_keys: list[SortKey], queryset: QuerySet[Any]) -> list[Any]:
     try:
         payload = signing.loads(cursor, salt=CURSOR_SALT)
     except (signing.BadSignature, ValueError, json.JSONDecodeError, base64.binascii.Error) as error:  # type: ignore[attr-defined]
         raise BadRequest(("Bad parameter", "The '#/page[cursor]' value is not a cursor this API issued.")) from error
     if payload.get("k") != [key.expression for key in sort_keys]:
         raise BadRequest(("Bad parameter", "The '#/page[cursor]' value was issued for a different sort order."))
-    fields = [model._meta.get_field(key.field) for key in sort_keys]
-    return [field.to_python(value) for field, value in zip(fields, payload["v"], strict=True)]  # type: ignore[union-attr]
+    fields = [_sort_field(queryset, key.field) for key in sort_keys]
+    return [field.to_python(value) for field, value in zip(fields, payload["v"], strict=True)]
+
+
+def _sort_field(queryset: QuerySet[Any], name: str) -> Any:
+    """The model field a sort key reads, or the output field of the annotation it names."""
+    try:
+        return queryset.model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return queryset.query.annotations[name].output_field
 
 
 def _after(sort_keys: list[SortKey], values: list[Any]) -> Q:

@@ -6,8 +6,9 @@ from api.jsonapi.fields import ConstantField
 
 
 class ResourceSerializer(serializers.Serializer):
-    """Base of every output resource. Subclasses set `resource_type` and `attributes_serializer`, whose
-    fields read from the same object (`source="*"`)."""
+    """A resource: its id, its type and its attributes."""
+
+    # Subclasses set `resource_type` and `attributes_serializer` (whose fields read the same object).
 
     resource_type: str
     attributes_serializer: type[serializers.Serializer]

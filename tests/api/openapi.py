@@ -53,10 +53,15 @@ def _operations() -> list[tuple[re.Pattern[str], str, dict[str, Any]]]:
 
 
 def _operation(method: str, path: str) -> dict[str, Any]:
-    for pattern, operation_method, operation in _operations():
-        if operation_method == method and pattern.match(path):
-            return operation
-    raise AssertionError(f"{method.upper()} {path} is not in the OpenAPI document")
+    # A literal segment beats a `{param}`: `/participants/ecf/transfers` is not `/participants/ecf/{id}`.
+    matches = [
+        (pattern.pattern.count("[^/]+"), operation)
+        for pattern, operation_method, operation in _operations()
+        if operation_method == method and pattern.match(path)
+    ]
+    if not matches:
+        raise AssertionError(f"{method.upper()} {path} is not in the OpenAPI document")
+    return min(matches, key=lambda match: match[0])[1]
 
 
 def canonical_path(path: str) -> str:
@@ -67,8 +72,7 @@ def canonical_path(path: str) -> str:
         ("/api/v3/schools/", "/api/v3/schools/ecf/"),
         ("/api/v3/unfunded-mentors/", "/api/v3/unfunded-mentors/ecf/"),
     ):
-        bare = alias.rstrip("/")
-        if path == bare:
+        if path in (alias.rstrip("/"), canonical.rstrip("/")):
             return canonical.rstrip("/")
         if path.startswith(alias) and not path.startswith(canonical):
             return canonical + path[len(alias) :]

@@ -1,0 +1,52 @@
+"""Which declarations a lead provider can read (domain rules §3.12, contract §2.3)."""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from ecf.choices import LIVE_DECLARATION_STATES
+from ecf.models import Declaration, LeadProvider, TrainingPeriod
+
+
+def declaration_list(*, lead_provider: LeadProvider) -> QuerySet[Declaration]:
+    """The declarations `lead_provider` can read:
+
+    - all of its own declarations, in every state;
+    - another provider's declaration only while it still holds its slot (submitted, eligible, payable
+      or paid: not voided, ineligible or clawed back), for a training record the provider trains in a
+      period of its own (through a partnership the school has not challenged, or not yet through a
+      partnership), and only if the declaration is dated on or before the end of that period (London
+      calendar day; an open period has no end).
+
+    Why: a provider that takes a participant over must see what the previous provider has already
+    claimed, since a claimed milestone cannot be declared again (decision D5).
+
+    Decision on the successor service's refinement (the date limit): applied. A provider the participant
+    has left sees the claims made while it was training them, never those the next provider makes
+    after the participant left. That is the original service's rule for a leaving induction record, put
+    simply: the date limit is the end of the provider's latest qualifying period, so it changes nothing
+    while the provider is still training the participant. A challenged partnership gives no sight of
+    other providers' declarations (as it hides the participant, D8). The rule is per training record:
+    training someone as a mentor gives no sight of their ECT declarations.
+    """
+    qualifying_periods = TrainingPeriod.objects.filter(
+        # An unchallenged partnership has no challenge time (partnership_challenge_fields_match_status).
+        Q(partnership__isnull=True) | Q(partnership__challenged_at__isnull=True),
+        lead_provider=lead_provider,
+    )
+    covering_periods = qualifying_periods.filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=OuterRef("declaration_day")),
+        training_record=OuterRef("training_record"),
+    )
+    others_visible = (
+        Q(state__in=LIVE_DECLARATION_STATES)
+        # Not needed for the result, but lets the database rule out most rows with one hashed lookup
+        # before it checks the dates row by row.
+        & Q(training_record__in=qualifying_periods.values("training_record"))
+        & Q(Exists(covering_periods))
+    )
+    return (
+        Declaration.objects.alias(declaration_day=TruncDate("declaration_date", tzinfo=timezone.get_default_timezone()))
+        .filter(Q(lead_provider=lead_provider) | others_visible)
+        .select_related("lead_provider")
+    )

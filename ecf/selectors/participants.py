@@ -1,0 +1,210 @@
+"""Which participants a lead provider can read, and what it sees of each (contract §2.1, domain rules
+§1.2 and §2.2, decisions D7 and D8).
+
+Visibility: a participant is visible to a provider while any of its training records has a training
+period with that provider, outside any partnership the school has challenged (a period not yet
+confirmed by a partnership counts). Participants stay visible after they leave the provider (the
+successor service's rule), so a provider can follow its leavers; a participant whose only periods
+with the provider sit in a challenged partnership is hidden (D8).
+
+Each visible training record is one `ecf_enrolments[]` item, read through the provider's latest
+visible period for that record ("latest": the open period first, then the latest start date, then
+the latest creation). Periods the provider holds in a challenged partnership are ignored throughout.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from ecf.choices import ParticipantStatus, ParticipantType, TrainingStatus
+from ecf.models import (
+    LeadProvider,
+    MentorAssignment,
+    Participant,
+    ParticipantIdChange,
+    TrainingPeriod,
+    TrainingRecord,
+    TrainingStatusChange,
+)
+
+# The order that puts a training record's latest period first (domain rules §2.2).
+LATEST_PERIOD_FIRST = (
+    ExpressionWrapper(Q(end_date__isnull=True), output_field=BooleanField()).desc(),
+    "-start_date",
+    "-created_at",
+    "-id",
+)
+
+
+def provider_period_list(*, lead_provider: LeadProvider) -> QuerySet[TrainingPeriod]:
+    """The training periods that make a participant visible to `lead_provider`: its own periods,
+    except those in a partnership the school has challenged (D8). A period not yet confirmed by a
+    partnership (an expression of interest) counts."""
+    # An unchallenged partnership has no challenge time (constraint partnership_challenge_fields_match_status);
+    # `ecf` sits below `partnerships` and does not import its choices.
+    return TrainingPeriod.objects.filter(
+        Q(partnership__isnull=True) | Q(partnership__challenged_at__isnull=True),
+        lead_provider=lead_provider,
+    )
+
+
+def is_provider_period(period: TrainingPeriod, *, lead_provider: LeadProvider) -> bool:
+    """`provider_period_list` for one period already in memory (its partnership fetched with it)."""
+    return period.lead_provider_id == lead_provider.pk and (
+        period.partnership is None or period.partnership.challenged_at is None
+    )
+
+
+def current_mentor_assignment_list(*, today: date) -> QuerySet[MentorAssignment]:
+    """Mentor assignments still in force on `today` or later: not ended, or ending after `today`."""
+    return MentorAssignment.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=today))
+
+
+def visible_training_record_list(*, lead_provider: LeadProvider) -> QuerySet[TrainingRecord]:
+    """The training records `lead_provider` sees as enrolments."""
+    periods = provider_period_list(lead_provider=lead_provider)
+    return TrainingRecord.objects.filter(Exists(periods.filter(training_record=OuterRef("pk"))))
+
+
+def participant_list(*, lead_provider: LeadProvider, today: date | None = None) -> QuerySet[Participant]:
+    """The participants visible to `lead_provider` (see the module docstring), with everything their
+    enrolments show prefetched for `participant_enrolments`, in a fixed number of queries:
+    the provider's visible training records (cohort, schedule), the provider's visible periods of each
+    (latest first, with school and partnership), the provider's training status changes of each (latest
+    first), the mentor assignments in force on `today` (London today by default), and id changes."""
+    today = today or timezone.localdate()
+    periods = provider_period_list(lead_provider=lead_provider)
+    records = (
+        visible_training_record_list(lead_provider=lead_provider)
+        .select_related("cohort", "schedule")
+        .prefetch_related(
+            Prefetch(
+                "training_periods",
+                queryset=periods.select_related("school", "partnership").order_by(*LATEST_PERIOD_FIRST),
+                to_attr="provider_periods",
+            ),
+            Prefetch(
+                "training_status_changes",
+                queryset=TrainingStatusChange.objects.filter(lead_provider=lead_provider).order_by(
+                    "-changed_at", "-created_at", "-id"
+                ),
+                to_attr="provider_status_changes",
+            ),
+            Prefetch(
+                "mentor_assignments",
+                queryset=current_mentor_assignment_list(today=today).select_related("mentor").order_by("start_date"),
+                to_attr="current_mentor_assignments",
+            ),
+        )
+        .order_by("created_at", "id")
+    )
+    return Participant.objects.filter(
+        Exists(periods.filter(training_record__participant=OuterRef("pk")))
+    ).prefetch_related(
+        Prefetch("training_records", queryset=records, to_attr="provider_training_records"),
+        Prefetch("id_changes", queryset=ParticipantIdChange.objects.order_by("created_at", "id")),
+    )
+
+
+def participant_list_filter_cohorts(
+    queryset: QuerySet[Participant], *, lead_provider: LeadProvider, years: list[int]
+) -> QuerySet[Participant]:
+    """Participants with a training record visible to `lead_provider` in one of the cohorts `years`."""
+    records = visible_training_record_list(lead_provider=lead_provider).filter(
+        participant=OuterRef("pk"), cohort__start_year__in=years
+    )
+    return queryset.filter(Exists(records))
+
+
+def participant_list_filter_training_status(
+    queryset: QuerySet[Participant], *, lead_provider: LeadProvider, training_status: TrainingStatus
+) -> QuerySet[Participant]:
+    """Participants with an enrolment of `training_status`: a training record whose latest period
+    visible to `lead_provider` has that training status."""
+    latest_status = Subquery(
+        provider_period_list(lead_provider=lead_provider)
+        .filter(training_record=OuterRef("pk"))
+        .order_by(*LATEST_PERIOD_FIRST)
+        .values("training_status")[:1]
+    )
+    records = (
+        TrainingRecord.objects.filter(participant=OuterRef("pk"))
+        .alias(provider_training_status=latest_status)
+        .filter(provider_training_status=training_status)
+    )
+    return queryset.filter(Exists(records))
+
+
+def participant_list_filter_from_participant_id(
+    queryset: QuerySet[Participant], *, from_participant_id: uuid.UUID
+) -> QuerySet[Participant]:
+    """Participants a retired (merged duplicate) participant id was changed into."""
+    changes = ParticipantIdChange.objects.filter(participant=OuterRef("pk"), from_participant_id=from_participant_id)
+    return queryset.filter(Exists(changes))
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """What a provider sees of one training record (an `ecf_enrolments[]` item): the record read
+    through the provider's latest visible period for it."""
+
+    training_record: TrainingRecord
+    period: TrainingPeriod
+    participant_status: ParticipantStatus
+    mentor_id: uuid.UUID | None
+    teacher_reference_number_validated: bool | None
+    # The provider's latest withdrawal or deferral of the record, when the period is withdrawn or deferred.
+    status_change: TrainingStatusChange | None
+
+    @property
+    def delivery_partner_id(self) -> uuid.UUID | None:
+        partnership = self.period.partnership
+        return partnership.delivery_partner_id if partnership is not None else None
+
+    @property
+    def withdrawal(self) -> TrainingStatusChange | None:
+        return self.status_change if self.period.training_status == TrainingStatus.WITHDRAWN else None
+
+    @property
+    def deferral(self) -> TrainingStatusChange | None:
+        return self.status_change if self.period.training_status == TrainingStatus.DEFERRED else None
+
+
+def participant_enrolments(participant: Participant, *, today: date) -> list[Enrolment]:
+    """The enrolments of a participant fetched by `participant_list` (reads only its prefetched rows),
+    one per visible training record, oldest record first; statuses as of `today`."""
+    enrolments = []
+    records: list[Any] = participant.provider_training_records  # type: ignore[attr-defined]
+    for record in records:
+        period: TrainingPeriod = record.provider_periods[0]
+        status_change = None
+        if period.training_status != TrainingStatus.ACTIVE:
+            status_change = next(
+                (c for c in record.provider_status_changes if c.training_status == period.training_status), None
+            )
+        enrolments.append(
+            Enrolment(
+                training_record=record,
+                period=period,
+                participant_status=period.participant_status(today),
+                mentor_id=_mentor_id(record, today=today),
+                teacher_reference_number_validated=participant.trn_validated if participant.trn else None,
+                status_change=status_change,
+            )
+        )
+    return enrolments
+
+
+def _mentor_id(record: Any, *, today: date) -> uuid.UUID | None:
+    """An ECT's mentor (participant id): the assignment in force today that started last, else the
+    next one to start. Always None for a mentor's record."""
+    if record.participant_type != ParticipantType.ECT:
+        return None
+    assignments: list[MentorAssignment] = record.current_mentor_assignments
+    started = [a for a in assignments if a.start_date <= today]
+    chosen = started[-1] if started else (assignments[0] if assignments else None)
+    return chosen.mentor.participant_id if chosen is not None else None
