@@ -45,3 +45,23 @@ class ConstantFieldExtension(OpenApiSerializerFieldExtension):
     def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
         value = self.target.value
         return {"type": "string", "enum": [value], "example": value}
+
+
+class BlankAsNullCharField(serializers.CharField):
+    """A text column where blank means "none" (a TRN not yet known, no induction tutor): shown as null."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return str(value) if value else None
+
+
+class BlankAsNullChoiceField(serializers.ChoiceField):
+    """An enum column stored as an empty string when it has no value: shown as null."""
+
+    def __init__(self, choices: Any, **kwargs: Any) -> None:
+        super().__init__(choices, allow_null=True, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        return str(value) if value else None

@@ -1,10 +1,8 @@
-from typing import Any
-
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.jsonapi.fields import UtcDateTimeField
+from api.jsonapi.fields import BlankAsNullChoiceField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
 from ecf.choices import (
     REFUNDABLE_DECLARATION_STATES,
@@ -18,16 +16,6 @@ from ecf.models import Declaration
 
 # The declaration was paid: still paid, or paid and then (being) clawed back.
 PAID_STATES = (DeclarationState.PAID, *REFUNDABLE_DECLARATION_STATES)
-
-
-class OptionalChoiceField(serializers.ChoiceField):
-    """An enum stored as an empty string when it has no value, shown as null."""
-
-    def __init__(self, choices: Any, **kwargs: Any) -> None:
-        super().__init__(choices, allow_null=True, **kwargs)
-
-    def to_representation(self, value: Any) -> Any:
-        return None if value in ("", None) else super().to_representation(value)
 
 
 class ParticipantDeclarationAttributesSerializer(serializers.Serializer):
@@ -61,7 +49,7 @@ class ParticipantDeclarationAttributesSerializer(serializers.Serializer):
     clawback_statement_id = serializers.UUIDField(
         allow_null=True, help_text="The statement the payment is (or will be) clawed back on, if any."
     )
-    ineligible_for_funding_reason = OptionalChoiceField(
+    ineligible_for_funding_reason = BlankAsNullChoiceField(
         IneligibleReason.choices,
         source="ineligible_reason",
         help_text="Why the declaration is ineligible; null unless its state is ineligible.",
@@ -72,7 +60,7 @@ class ParticipantDeclarationAttributesSerializer(serializers.Serializer):
     uplift_paid = serializers.SerializerMethodField(
         help_text="Whether a pupil premium or sparsity uplift was paid with this declaration."
     )
-    evidence_held = OptionalChoiceField(
+    evidence_held = BlankAsNullChoiceField(
         EvidenceHeld.choices, help_text="The evidence you hold that the milestone was reached, if given."
     )
     has_passed = serializers.SerializerMethodField(help_text="Always null: kept for clients of the original service.")

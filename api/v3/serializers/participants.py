@@ -4,7 +4,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from api.jsonapi.fields import CohortField, UtcDateTimeField
+from api.jsonapi.fields import BlankAsNullCharField, BlankAsNullChoiceField, CohortField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
 from ecf.choices import (
     SCHEDULE_IDENTIFIERS,
@@ -18,26 +18,6 @@ from ecf.choices import (
 )
 from ecf.models import Participant
 from ecf.selectors.participants import participant_enrolments
-
-
-class NullIfBlankCharField(serializers.CharField):
-    """A text column where blank means "none": written as null."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(allow_null=True, **kwargs)
-
-    def to_representation(self, value: Any) -> Any:
-        return str(value) if value else None
-
-
-class NullIfBlankChoiceField(serializers.ChoiceField):
-    """An enum column where blank means "none": written as null."""
-
-    def __init__(self, choices: Any, **kwargs: Any) -> None:
-        super().__init__(choices, allow_null=True, **kwargs)
-
-    def to_representation(self, value: Any) -> Any:
-        return str(value) if value else None
 
 
 class ParticipantWithdrawalSerializer(serializers.Serializer):
@@ -72,7 +52,7 @@ class ParticipantEnrolmentSerializer(serializers.Serializer):
     participant_type = serializers.ChoiceField(
         ParticipantType.choices, source="training_record.participant_type", help_text="ECT or mentor."
     )
-    working_pattern = NullIfBlankChoiceField(
+    working_pattern = BlankAsNullChoiceField(
         WorkingPattern.choices,
         source="training_record.working_pattern",
         help_text="Whether the ECT works full time or part time; null for mentors and when not known.",
@@ -151,7 +131,7 @@ class ParticipantEnrolmentSerializer(serializers.Serializer):
         source="training_record.cohort_changed_after_payments_frozen",
         help_text="Whether the participant moved to a new cohort because payments were frozen on their first one.",
     )
-    mentor_ineligible_for_funding_reason = NullIfBlankChoiceField(
+    mentor_ineligible_for_funding_reason = BlankAsNullChoiceField(
         MentorIneligibleReason.choices,
         source="training_record.mentor_ineligible_reason",
         help_text="Why funding for the mentor's training has ended; null for ECTs and funded mentors.",
@@ -166,7 +146,7 @@ class ParticipantIdChangeSerializer(serializers.Serializer):
 
 class ParticipantAttributesSerializer(serializers.Serializer):
     full_name = serializers.CharField(help_text="The participant's full name.")
-    teacher_reference_number = NullIfBlankCharField(
+    teacher_reference_number = BlankAsNullCharField(
         source="trn", help_text="The participant's teacher reference number (TRN); null when not known."
     )
     updated_at = UtcDateTimeField(

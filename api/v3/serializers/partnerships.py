@@ -1,20 +1,8 @@
-from typing import Any
-
 from rest_framework import serializers
 
-from api.jsonapi.fields import CohortField, UtcDateTimeField
+from api.jsonapi.fields import BlankAsNullChoiceField, CohortField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
 from partnerships.choices import ChallengeReason, PartnershipStatus
-
-
-class OptionalChoiceField(serializers.ChoiceField):
-    """An enum stored as an empty string when it has no value, shown as null."""
-
-    def __init__(self, choices: Any, **kwargs: Any) -> None:
-        super().__init__(choices, allow_null=True, **kwargs)
-
-    def to_representation(self, value: Any) -> Any:
-        return None if value in ("", None) else super().to_representation(value)
 
 
 class PartnershipAttributesSerializer(serializers.Serializer):
@@ -32,7 +20,7 @@ class PartnershipAttributesSerializer(serializers.Serializer):
         help_text="active, or challenged when the school has said the partnership is not right. A challenged "
         "partnership cannot be changed; report it again (POST) to restore it.",
     )
-    challenged_reason = OptionalChoiceField(
+    challenged_reason = BlankAsNullChoiceField(
         ChallengeReason.choices,
         source="challenge_reason",
         help_text="Why the school challenged the partnership; null unless the status is challenged.",

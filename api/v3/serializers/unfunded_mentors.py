@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
-from api.jsonapi.fields import UtcDateTimeField
+from api.jsonapi.fields import BlankAsNullCharField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
-from api.v3.serializers.participants import NullIfBlankCharField
 
 
 class UnfundedMentorAttributesSerializer(serializers.Serializer):
@@ -10,7 +9,7 @@ class UnfundedMentorAttributesSerializer(serializers.Serializer):
     email = serializers.CharField(
         source="mentor_email", help_text="The email address registered for the mentor's training."
     )
-    teacher_reference_number = NullIfBlankCharField(
+    teacher_reference_number = BlankAsNullCharField(
         source="trn", help_text="The mentor's teacher reference number (TRN); null when not known."
     )
     created_at = UtcDateTimeField(help_text="When the mentor was first registered.")
