@@ -68,6 +68,7 @@ MIDDLEWARE = [
     # Records request.user as the author of every history row written during the request (D21).
     "simple_history.middleware.HistoryRequestMiddleware",
     "api.middleware.ApiConditionalGetMiddleware",
+    "api.middleware.SandboxClockMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -2,8 +2,8 @@
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
-from django.utils import timezone
 
+from ecf import clock
 from ecf.models import LeadProvider, SchoolCohort, TrainingPeriod
 from partnerships.models import Partnership
 
@@ -19,7 +19,7 @@ def partnership_list(*, lead_provider: LeadProvider) -> QuerySet[Partnership]:
       today (London calendar day): a period started on or before today that has not ended (no end date,
       or one in the future).
     """
-    today = timezone.localdate()
+    today = clock.today()
     school_cohort = SchoolCohort.objects.filter(school=OuterRef("school"), cohort=OuterRef("cohort")).order_by()
     training_now = (
         TrainingPeriod.objects.filter(partnership=OuterRef("pk"), start_date__lte=today)

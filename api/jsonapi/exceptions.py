@@ -4,7 +4,8 @@ which keeps the contract's `{"error": ...}` and a `WWW-Authenticate: Bearer` cha
 import logging
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -31,13 +32,39 @@ class BadRequest(exceptions.APIException):
         super().__init__(detail="; ".join(detail for _, detail in errors))
 
 
+class UnprocessableEntity(exceptions.APIException):
+    """A request the API understood but cannot accept under the rules (422); one error per message."""
+
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+
+    def __init__(self, *errors: tuple[str, str]) -> None:
+        self.errors = errors
+        super().__init__(detail="; ".join(detail for _, detail in errors))
+
+
+def rule_errors(error: DjangoValidationError) -> list[tuple[str, str]]:
+    """A service's ValidationError as (field, sentence) pairs; errors not about one field are titled `request`."""
+    if hasattr(error, "error_dict"):
+        return [
+            ("request" if field == NON_FIELD_ERRORS else field, message)
+            for field, field_errors in error.error_dict.items()
+            for field_error in field_errors
+            for message in field_error.messages
+        ]
+    return [("request", message) for message in error.messages]
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return Response(UNAUTHORISED, status=401, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, Http404 | exceptions.NotFound | ObjectDoesNotExist):
         return Response(error_body((NOT_FOUND_TITLE, NOT_FOUND_DETAIL)), status=404)
-    if isinstance(exc, BadRequest):
-        return Response(error_body(*exc.errors), status=400)
+    if isinstance(exc, BadRequest | UnprocessableEntity):
+        return Response(error_body(*exc.errors), status=exc.status_code)
+    if isinstance(exc, DjangoValidationError):
+        return Response(error_body(*rule_errors(exc)), status=422)
+    if isinstance(exc, exceptions.ParseError):
+        return Response(error_body(("Bad request", "The request body is not valid JSON.")), status=400)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.APIException):

@@ -14,18 +14,17 @@ from typing import TYPE_CHECKING, Any
 import django_filters
 from django import forms
 from django.db.models import QuerySet
-from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiFilterExtension
 from rest_framework.request import Request
 
+from api.jsonapi.dates import parse_rfc3339
 from api.jsonapi.exceptions import BadRequest
 
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 FILTER_KEY = re.compile(r"^filter\[([a-z_]+)\]$")
-RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}(:?\d{2})?)?$")
 
 
 def filter_params(request: Request) -> dict[str, str]:
@@ -105,15 +104,10 @@ class UpdatedSinceField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        # A `+` sent unencoded in a query string arrives as a space: read it back as the offset sign.
-        text = re.sub(r" (\d{2}(:?\d{2})?)$", r"+\1", value.strip())
-        if not RFC3339.match(text):
+        moment = parse_rfc3339(value)
+        if moment is None:
             raise bad_filter("updated_since", "a valid RFC 3339 date and time, such as 2021-05-13T11:21:55Z")
-        try:
-            moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-        except ValueError as error:
-            raise bad_filter("updated_since", "a valid RFC 3339 date and time") from error
-        return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        return moment
 
 
 class UpdatedSinceFilter(django_filters.Filter):

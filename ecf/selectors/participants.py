@@ -18,8 +18,8 @@ from datetime import date
 from typing import Any
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.utils import timezone
 
+from ecf import clock
 from ecf.choices import ParticipantStatus, ParticipantType, TrainingStatus
 from ecf.models import (
     LeadProvider,
@@ -76,7 +76,7 @@ def participant_list(*, lead_provider: LeadProvider, today: date | None = None) 
     the provider's visible training records (cohort, schedule), the provider's visible periods of each
     (latest first, with school and partnership), the provider's training status changes of each (latest
     first), the mentor assignments in force on `today` (London today by default), and id changes."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     periods = provider_period_list(lead_provider=lead_provider)
     records = (
         visible_training_record_list(lead_provider=lead_provider)

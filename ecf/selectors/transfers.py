@@ -21,8 +21,8 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
+from ecf import clock
 from ecf.choices import InductionStatus
 from ecf.models import LeadProvider, Participant, TrainingPeriod, TrainingRecord
 from ecf.selectors.participants import is_provider_period, provider_period_list
@@ -102,7 +102,7 @@ def _participants_told_of_a_transfer(periods: QuerySet[TrainingPeriod], *, lead_
     by_record: dict[Any, list[TrainingPeriod]] = defaultdict(list)
     for period in periods:
         by_record[period.training_record_id].append(period)
-    today = timezone.localdate()
+    today = clock.today()
     return {
         record_periods[0].training_record.participant_id
         for record_periods in by_record.values()

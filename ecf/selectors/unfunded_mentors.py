@@ -4,8 +4,8 @@ does not train, so that it can still give them access to its training materials.
 from datetime import date
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
-from django.utils import timezone
 
+from ecf import clock
 from ecf.choices import ParticipantType
 from ecf.models import LeadProvider, Participant, TrainingRecord
 from ecf.selectors.participants import current_mentor_assignment_list, provider_period_list
@@ -22,7 +22,7 @@ def unfunded_mentor_list(*, lead_provider: LeadProvider, today: date | None = No
 
     Each row carries `mentor_email`, the e-mail of the mentor training record.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     mine = provider_period_list(lead_provider=lead_provider)
     mentor_records = TrainingRecord.objects.filter(participant=OuterRef("pk"), participant_type=ParticipantType.MENTOR)
     mentors_my_ects = current_mentor_assignment_list(today=today).filter(

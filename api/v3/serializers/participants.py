@@ -1,11 +1,11 @@
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from api.jsonapi.fields import BlankAsNullCharField, BlankAsNullChoiceField, CohortField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
+from ecf import clock
 from ecf.choices import (
     SCHEDULE_IDENTIFIERS,
     DeferReason,
@@ -163,7 +163,7 @@ class ParticipantAttributesSerializer(serializers.Serializer):
 
     @extend_schema_field(ParticipantEnrolmentSerializer(many=True))
     def get_ecf_enrolments(self, participant: Participant) -> Any:
-        enrolments = participant_enrolments(participant, today=timezone.localdate())
+        enrolments = participant_enrolments(participant, today=clock.today())
         return ParticipantEnrolmentSerializer(enrolments, many=True).data
 
 

@@ -1,11 +1,11 @@
 from typing import Any
 
-from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.jsonapi.fields import UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
+from ecf import clock
 from ecf.models import Participant
 from ecf.selectors.transfers import participant_transfers
 from ecf.transfers import TransferStatus, TransferType
@@ -64,9 +64,7 @@ class ParticipantTransferAttributesSerializer(serializers.Serializer):
 
     @extend_schema_field(ParticipantTransferItemSerializer(many=True))
     def get_transfers(self, participant: Participant) -> Any:
-        transfers = participant_transfers(
-            participant, lead_provider=self.context["lead_provider"], today=timezone.localdate()
-        )
+        transfers = participant_transfers(participant, lead_provider=self.context["lead_provider"], today=clock.today())
         return ParticipantTransferItemSerializer(transfers, many=True).data
 
 
