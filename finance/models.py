@@ -111,6 +111,12 @@ class Statement(ApiResourceModel):
     output_fee = models.BooleanField(default=True, help_text="Receives declarations; otherwise service fee only.")
     status = models.CharField(max_length=8, choices=StatementStatus.choices, default=StatementStatus.OPEN)
     marked_as_paid_at = models.DateTimeField(null=True, blank=True)
+    paid_breakdown = models.JSONField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The figures the statement was paid with, kept at authorisation.",
+    )
 
     class Meta:
         ordering = ["payment_date", "lead_provider__name"]
