@@ -1,4 +1,5 @@
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -65,3 +66,20 @@ class BlankAsNullChoiceField(serializers.ChoiceField):
 
     def to_representation(self, value: Any) -> Any:
         return str(value) if value else None
+
+
+class MoneyField(serializers.Field):
+    """An amount of money as a decimal string in pounds, rounded half-up to pence (D20: display only)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+class MoneyFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = "api.jsonapi.fields.MoneyField"
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        return {"type": "string", "format": "decimal", "example": "1234.56"}

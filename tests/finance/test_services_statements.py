@@ -21,6 +21,13 @@ from tests.finance.factories import AdjustmentFactory, BandFactory, ContractFact
 
 pytestmark = pytest.mark.django_db
 
+# A February statement whose cut-off is the end of January.
+JANUARY_CUT_OFF = {
+    "year": 2025,
+    "month": 2,
+    "deadline_date": dt.date(2025, 1, 31),
+    "payment_date": dt.date(2025, 2, 25),
+}
 TINY_BANDS = [("A", None, 2, "400"), ("B", 3, 4, "300"), ("C", 5, 6, "200"), ("D", 7, 8, "100")]
 
 
@@ -148,7 +155,7 @@ def test_mark_payable_catches_up_on_every_missed_day_and_is_idempotent():
 def test_authorise_payment_pays_declarations_claws_back_and_keeps_the_figures():
     contract = _contract(LeadProviderFactory.create(), CohortFactory.create(start_year=2024))
     earlier = _statement(contract, status=StatementStatus.PAID, marked_as_paid_at=clock.now())
-    statement = _statement(contract, status=StatementStatus.PAYABLE, deadline_date=dt.date(2025, 1, 31))
+    statement = _statement(contract, status=StatementStatus.PAYABLE, **JANUARY_CUT_OFF)
     payable = _declaration(statement, state=DeclarationState.PAYABLE)
     clawed = _declaration(
         earlier, state=DeclarationState.AWAITING_CLAWBACK, clawback_statement=statement, voided_at=clock.now()
@@ -178,7 +185,7 @@ def test_authorise_payment_pays_declarations_claws_back_and_keeps_the_figures():
 )
 def test_only_payable_output_statements_past_their_cut_off_can_be_authorised(fields, today):
     contract = _contract(LeadProviderFactory.create(), CohortFactory.create(start_year=2024))
-    statement = _statement(contract, deadline_date=dt.date(2025, 1, 31), **fields)
+    statement = _statement(contract, **JANUARY_CUT_OFF, **fields)
     moment = dt.datetime.combine(today, dt.time(12), tzinfo=dt.UTC)
 
     with clock.acting_at(moment), pytest.raises(ValidationError):

@@ -1,8 +1,10 @@
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from api.jsonapi.fields import CohortField, ConstantField, UtcDateTimeField
+from api.jsonapi.fields import CohortField, ConstantField, MoneyField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
 from finance.choices import StatementStatus
 from finance.models import Statement
@@ -27,3 +29,54 @@ class StatementAttributesSerializer(serializers.Serializer):
 class StatementSerializer(ResourceSerializer):
     resource_type = "statement"
     attributes_serializer = StatementAttributesSerializer
+
+
+class BreakdownLineSerializer(serializers.Serializer):
+    declaration_type = serializers.CharField(help_text="The milestone, e.g. started or retained-1.")
+    band = serializers.CharField(help_text="The band (A to D), or flat for 2025 mentors.")
+    count = serializers.IntegerField(help_text="How many declarations.")
+    fee = MoneyField(help_text="What one declaration pays.")
+    subtotal = MoneyField(help_text="count times fee.")
+
+
+class UnpaidDeclarationsSerializer(serializers.Serializer):
+    declaration_type = serializers.CharField()
+    count = serializers.IntegerField(help_text="Declarations beyond the last band of the contract: paid nothing.")
+
+
+class BreakdownSectionSerializer(serializers.Serializer):
+    output_lines = BreakdownLineSerializer(many=True, help_text="Output payments per declaration type and band.")
+    clawback_lines = BreakdownLineSerializer(many=True, help_text="Clawbacks per declaration type and band.")
+    unpaid_beyond_bands = serializers.SerializerMethodField()
+    output_fee = MoneyField()
+    service_fee = MoneyField(help_text="The monthly service fee (ECTs only).")
+    uplift_fee = MoneyField(help_text="Pupil premium and sparsity uplifts (cohorts up to 2024).")
+    clawbacks = MoneyField(help_text="Everything clawed back, uplifts included.")
+    adjustments = MoneyField(help_text="The department's adjustments to this statement.")
+    total_ex_vat = MoneyField()
+    vat = MoneyField()
+    total = MoneyField()
+
+    @extend_schema_field(UnpaidDeclarationsSerializer(many=True))
+    def get_unpaid_beyond_bands(self, section: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"declaration_type": t, "count": n} for t, n in section["unpaid_beyond_bands"].items()]
+
+
+class StatementBreakdownAttributesSerializer(serializers.Serializer):
+    ects = BreakdownSectionSerializer(help_text="ECTs (before 2025: ECTs and mentors together, banded).")
+    mentors = BreakdownSectionSerializer(allow_null=True, help_text="From 2025: mentors, paid a flat rate.")
+    total = MoneyField(help_text="What the statement pays, VAT included.")
+    declaration_counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Declarations on this statement by state."
+    )
+    paid = serializers.BooleanField(help_text="Whether the statement has been paid.")
+    figures_as_paid = serializers.BooleanField(
+        help_text="True when these are the figures kept when the statement was paid, rather than a calculation."
+    )
+
+
+class StatementBreakdownSerializer(ResourceSerializer):
+    """What a statement pays, line by line: the figures the department's finance team sees."""
+
+    resource_type = "statement-breakdown"
+    attributes_serializer = StatementBreakdownAttributesSerializer
