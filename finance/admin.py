@@ -1,8 +1,29 @@
-from django.contrib import admin
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 
 from ecf.admin import HistoryAdmin
+from finance.calculators import money
 from finance.models import Adjustment, Band, Contract, Statement
+from finance.services.statements import statement_authorise_payment, statement_breakdown
+
+
+def _rounded(section: dict[str, Any]) -> dict[str, Any]:
+    """A breakdown section with every amount rounded to pence, for display."""
+    rounded: dict[str, Any] = {}
+    for key, value in section.items():
+        if isinstance(value, list):
+            rounded[key] = [_rounded(line) for line in value]
+        elif isinstance(value, str) and key not in {"declaration_type", "band"}:
+            rounded[key] = money(Decimal(value))
+        else:
+            rounded[key] = value
+    return rounded
 
 
 class BandInline(admin.TabularInline):
@@ -78,10 +99,42 @@ class StatementAdmin(HistoryAdmin):
     list_filter = ["status", "output_fee", "lead_provider", "cohort", "year"]
     search_fields = ["=id", "lead_provider__name"]
     # Status moves through finance services (open, payable, paid); the admin only shows it.
-    readonly_fields = ["status", "marked_as_paid_at"]
+    readonly_fields = ["status", "marked_as_paid_at", "payment_breakdown"]
     ordering = ["-payment_date", "lead_provider__name"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
+    actions = ["authorise_for_payment"]
+
+    @admin.display(description="What this statement pays")
+    def payment_breakdown(self, statement: Statement) -> str:
+        if statement.pk is None:
+            return "-"
+        figures = statement.paid_breakdown or statement_breakdown(statement=statement).as_json()
+        sections = [("ECTs" if figures["mentors"] else "ECTs and mentors", _rounded(figures["ects"]))]
+        if figures["mentors"]:
+            sections.append(("Mentors (flat rate)", _rounded(figures["mentors"])))
+        return render_to_string(
+            "admin/finance/statement_breakdown.html",
+            {
+                "sections": sections,
+                "total": money(Decimal(figures["total"])),
+                "declaration_counts": figures["declaration_counts"],
+                "figures_as_paid": statement.paid_breakdown is not None,
+            },
+        )
+
+    @admin.action(description="Authorise for payment", permissions=["authorise_payment"])
+    def authorise_for_payment(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        for statement in queryset:
+            try:
+                statement_authorise_payment(statement=statement, authorised_by=request.user.get_username())
+            except ValidationError as error:
+                self.message_user(request, f"{statement}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, f"{statement}: authorised for payment.", messages.SUCCESS)
+
+    def has_authorise_payment_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("finance.authorise_payment")
 
     def has_delete_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
         return False

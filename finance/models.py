@@ -120,6 +120,7 @@ class Statement(ApiResourceModel):
 
     class Meta:
         ordering = ["payment_date", "lead_provider__name"]
+        permissions = [("authorise_payment", "Can authorise statements for payment")]
         indexes = [
             models.Index(fields=["lead_provider", "cohort", "deadline_date"], name="statement_next_output_idx"),
         ]
@@ -175,3 +176,7 @@ class Adjustment(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.description}: {self.amount}"
+
+    def clean(self) -> None:
+        if self._state.adding and self.statement_id and self.statement.status == StatementStatus.PAID:
+            raise ValidationError({"statement": "A paid statement cannot take new adjustments."})

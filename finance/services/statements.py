@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -247,7 +246,7 @@ def statements_mark_payable(*, today: date | None = None) -> int:
 
 
 @transaction.atomic
-def statement_authorise_payment(*, statement: Statement, user: AbstractBaseUser | None = None) -> Statement:
+def statement_authorise_payment(*, statement: Statement, authorised_by: str = "") -> Statement:
     """Authorise `statement` for payment: payable declarations become paid, clawbacks on it clawed back, and
     the figures are kept as paid. Raises ValidationError(code="not_payable") unless the statement is a
     payable output statement past its cut-off."""
@@ -267,7 +266,8 @@ def statement_authorise_payment(*, statement: Statement, user: AbstractBaseUser 
     statement.status = StatementStatus.PAID
     statement.marked_as_paid_at = clock.now()
     statement.paid_breakdown = statement_breakdown(statement=statement).as_json()
-    statement._change_reason = f"Authorised for payment by {user}" if user else "Authorised for payment"  # type: ignore[attr-defined]
+    reason = f"Authorised for payment by {authorised_by}" if authorised_by else "Authorised for payment"
+    statement._change_reason = reason  # type: ignore[attr-defined]
     statement.save()
     return statement
 

@@ -1,3 +1,4 @@
+import datetime as dt
 import io
 
 import pytest
@@ -38,7 +39,7 @@ def test_generate_statements_errors(args):
 
 
 def test_mark_statements_payable():
-    StatementFactory.create()  # its cut-off (January after the cohort year) is long past
+    StatementFactory.create(year=2025, month=2, deadline_date=dt.date(2025, 1, 31), payment_date=dt.date(2025, 2, 25))
 
     assert run("mark_statements_payable") == "1 statement(s) moved to payable.\n"
     assert run("mark_statements_payable") == "0 statement(s) moved to payable.\n"

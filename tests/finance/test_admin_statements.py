@@ -1,0 +1,95 @@
+"""The finance back office: a statement's page shows every line of the money, and finance staff
+authorise payment from the statement list."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.urls import reverse
+
+from ecf.choices import DeclarationState
+from finance.choices import StatementStatus
+from finance.models import Adjustment
+from tests.ecf.factories import DeclarationFactory, TrainingRecordFactory
+from tests.finance.factories import BandFactory, StatementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def payable_statement():
+    statement = StatementFactory.create(
+        year=2025,
+        month=2,
+        deadline_date=dt.date(2025, 1, 31),
+        payment_date=dt.date(2025, 2, 25),
+        status=StatementStatus.PAYABLE,
+    )
+    BandFactory.create(contract=statement.contract, max=2000, per_participant=Decimal("1000"))
+    DeclarationFactory.create(
+        training_record=TrainingRecordFactory.create(cohort=statement.cohort),
+        lead_provider=statement.lead_provider,
+        payment_statement=statement,
+        state=DeclarationState.PAYABLE,
+    )
+    return statement
+
+
+def _staff(*permissions: str) -> User:
+    user = User.objects.create_user("finance", password="x", is_staff=True)
+    for codename in ("view_statement", "change_statement", *permissions):
+        user.user_permissions.add(Permission.objects.get(codename=codename))
+    return user
+
+
+def test_the_statement_page_shows_every_line(admin_client, payable_statement):
+    page = admin_client.get(reverse("admin:finance_statement_change", args=[payable_statement.pk])).content.decode()
+
+    assert "What this statement pays" in page
+    assert "£120.00" in page  # one start in band A: 1000 * 60% * 20%
+    assert "Service fee" in page
+    assert "Statement total" in page
+
+
+def test_finance_staff_authorise_payment(client, payable_statement):
+    client.force_login(_staff("authorise_payment"))
+
+    response = client.post(
+        reverse("admin:finance_statement_changelist"),
+        {"action": "authorise_for_payment", "_selected_action": [payable_statement.pk]},
+        follow=True,
+    )
+
+    assert "authorised for payment" in response.content.decode()
+    payable_statement.refresh_from_db()
+    assert payable_statement.status == StatementStatus.PAID
+    assert payable_statement.paid_declarations.get().state == DeclarationState.PAID
+    assert payable_statement.history.first().history_change_reason == "Authorised for payment by finance"
+
+
+def test_staff_without_the_permission_cannot_authorise(client, payable_statement):
+    client.force_login(_staff())
+
+    page = client.get(reverse("admin:finance_statement_changelist")).content.decode()
+    client.post(
+        reverse("admin:finance_statement_changelist"),
+        {"action": "authorise_for_payment", "_selected_action": [payable_statement.pk]},
+    )
+
+    assert "authorise_for_payment" not in page
+    payable_statement.refresh_from_db()
+    assert payable_statement.status == StatementStatus.PAYABLE
+
+
+def test_a_paid_statement_takes_no_new_adjustments(admin_client):
+    statement = StatementFactory.create(paid=True)
+
+    response = admin_client.post(
+        reverse("admin:finance_adjustment_add"),
+        {"statement": statement.pk, "description": "Late correction", "amount": "10.00"},
+    )
+
+    assert response.status_code == 200
+    assert "A paid statement cannot take new adjustments." in response.content.decode()
+    assert not Adjustment.objects.exists()
