@@ -1,16 +1,40 @@
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils.text import slugify
 
 from ecf.admin import HistoryAdmin
 from finance.calculators import money
 from finance.models import Adjustment, Band, Contract, Statement
+from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
 from finance.services.statements import statement_authorise_payment, statement_breakdown
+
+
+def _csv_response(body: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slugify(name)}.csv"'
+    return response
+
+
+def _one_csv(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Statement],
+    kind: str,
+    export: Callable[..., str],
+) -> HttpResponse | None:
+    statements = list(queryset.select_related("lead_provider", "cohort")[:2])
+    if len(statements) != 1:
+        model_admin.message_user(request, "Choose one statement to export.", messages.ERROR)
+        return None
+    statement = statements[0]
+    return _csv_response(export(statement=statement), f"{statement.lead_provider.name}-{statement.name}-{kind}")
 
 
 def _rounded(section: dict[str, Any]) -> dict[str, Any]:
@@ -47,6 +71,19 @@ class ContractAdmin(HistoryAdmin):
     search_fields = ["lead_provider__name", "version"]
     ordering = ["lead_provider__name", "-cohort__start_year", "version"]
     inlines = [BandInline]
+    actions = ["export_assurance_report"]
+
+    @admin.action(description="Assurance report: the provider's declarations in the cohort (CSV)")
+    def export_assurance_report(self, request: HttpRequest, queryset: QuerySet[Contract]) -> HttpResponse | None:
+        contracts = list(queryset.select_related("lead_provider", "cohort")[:2])
+        if len(contracts) != 1:
+            self.message_user(
+                request, "Choose one contract: the report covers its provider and cohort.", messages.ERROR
+            )
+            return None
+        contract = contracts[0]
+        body = assurance_report_csv(lead_provider=contract.lead_provider, cohort=contract.cohort)
+        return _csv_response(body, f"assurance-{contract.lead_provider.name}-{contract.cohort}")
 
 
 @admin.register(Band)
@@ -103,7 +140,7 @@ class StatementAdmin(HistoryAdmin):
     ordering = ["-payment_date", "lead_provider__name"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
-    actions = ["authorise_for_payment"]
+    actions = ["authorise_for_payment", "export_declarations", "export_breakdown"]
 
     @admin.display(description="What this statement pays")
     def payment_breakdown(self, statement: Statement) -> str:
@@ -132,6 +169,14 @@ class StatementAdmin(HistoryAdmin):
                 self.message_user(request, f"{statement}: {' '.join(error.messages)}", messages.ERROR)
             else:
                 self.message_user(request, f"{statement}: authorised for payment.", messages.SUCCESS)
+
+    @admin.action(description="Export declarations with bands and fees (CSV)")
+    def export_declarations(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
+        return _one_csv(self, request, queryset, "declarations", statement_declarations_csv)
+
+    @admin.action(description="Export the breakdown (CSV)")
+    def export_breakdown(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
+        return _one_csv(self, request, queryset, "breakdown", statement_breakdown_csv)
 
     def has_authorise_payment_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("finance.authorise_payment")

@@ -93,3 +93,33 @@ def test_a_paid_statement_takes_no_new_adjustments(admin_client):
     assert response.status_code == 200
     assert "A paid statement cannot take new adjustments." in response.content.decode()
     assert not Adjustment.objects.exists()
+
+
+def _export(admin_client, url_name, action, pk):
+    return admin_client.post(reverse(url_name), {"action": action, "_selected_action": [pk]})
+
+
+def test_export_declarations_with_band_and_fee(admin_client, payable_statement):
+    response = _export(admin_client, "admin:finance_statement_changelist", "export_declarations", payable_statement.pk)
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, row = response.content.decode().strip().splitlines()
+    assert header.startswith("declaration_id,participant_id")
+    assert row.endswith(",payable,output,A,120.00")
+
+
+def test_export_breakdown(admin_client, payable_statement):
+    body = _export(admin_client, "admin:finance_statement_changelist", "export_breakdown", payable_statement.pk)
+
+    assert "ECTs and mentors" not in body.content.decode()
+    assert "ECTs,Output payment,started,A,1,120.00,120.00" in body.content.decode()
+
+
+def test_assurance_report_covers_the_providers_cohort(admin_client, payable_statement):
+    response = _export(
+        admin_client, "admin:finance_contract_changelist", "export_assurance_report", payable_statement.contract.pk
+    )
+
+    lines = response.content.decode().strip().splitlines()
+    assert lines[0].startswith("declaration_id,participant_id,participant_name,trn")
+    assert len(lines) == 2
