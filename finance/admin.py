@@ -2,18 +2,34 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 from django.utils.text import slugify
 
 from ecf.admin import HistoryAdmin
+from ecf.models import Declaration
 from finance.calculators import money
+from finance.choices import StatementStatus
 from finance.models import Adjustment, Band, Contract, Statement
+from finance.services.attachments import declaration_attach_to_statement
 from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
 from finance.services.statements import statement_authorise_payment, statement_breakdown
+
+
+class AttachDeclarationForm(forms.Form):
+    declaration = forms.ModelChoiceField(
+        Declaration.objects.all(), widget=forms.TextInput, help_text="The declaration's id."
+    )
+    clawback = forms.BooleanField(required=False, help_text="Attach its clawback rather than its payment.")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the declaration's history.")
 
 
 def _csv_response(body: str, name: str) -> HttpResponse:
@@ -136,7 +152,7 @@ class StatementAdmin(HistoryAdmin):
     list_filter = ["status", "output_fee", "lead_provider", "cohort", "year"]
     search_fields = ["=id", "lead_provider__name"]
     # Status moves through finance services (open, payable, paid); the admin only shows it.
-    readonly_fields = ["status", "marked_as_paid_at", "payment_breakdown"]
+    readonly_fields = ["status", "marked_as_paid_at", "attach_link", "payment_breakdown"]
     ordering = ["-payment_date", "lead_provider__name"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
@@ -177,6 +193,45 @@ class StatementAdmin(HistoryAdmin):
     @admin.action(description="Export the breakdown (CSV)")
     def export_breakdown(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
         return _one_csv(self, request, queryset, "breakdown", statement_breakdown_csv)
+
+    def get_urls(self) -> list[URLPattern]:
+        attach = path(
+            "<path:object_id>/attach/",
+            self.admin_site.admin_view(self.attach_view),
+            name="finance_statement_attach",
+        )
+        return [attach, *super().get_urls()]
+
+    def attach_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Attach a declaration's payment or clawback to this statement (finance staff)."""
+        statement = self.get_object(request, object_id)
+        if statement is None or not self.has_authorise_payment_permission(request):
+            raise PermissionDenied
+        form = AttachDeclarationForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                declaration_attach_to_statement(
+                    declaration=form.cleaned_data["declaration"],
+                    statement=statement,
+                    clawback=form.cleaned_data["clawback"],
+                    reason=form.cleaned_data["reason"],
+                    moved_by=request.user.get_username(),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
+            else:
+                self.message_user(request, "The declaration is attached to this statement.", messages.SUCCESS)
+                return redirect("admin:finance_statement_change", statement.pk)
+        context = {**self.admin_site.each_context(request), "statement": statement, "form": form, "title": "Attach"}
+        return TemplateResponse(request, "admin/finance/statement_attach.html", context)
+
+    @admin.display(description="Attach a declaration")
+    def attach_link(self, statement: Statement) -> str:
+        if statement.pk is None or statement.status != StatementStatus.OPEN or not statement.output_fee:
+            return "Only open output statements take declarations."
+        url = reverse("admin:finance_statement_attach", args=[statement.pk])
+        return format_html('<a href="{}">Attach a declaration that missed its statement</a>', url)
 
     def has_authorise_payment_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("finance.authorise_payment")
