@@ -20,6 +20,7 @@ from finance.calculators import money
 from finance.choices import StatementStatus
 from finance.models import Adjustment, Band, Contract, Statement
 from finance.services.attachments import declaration_attach_to_statement
+from finance.services.contracts import contract_copy_as_new_version, statements_repoint
 from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
 from finance.services.statements import statement_authorise_payment, statement_breakdown
 
@@ -70,6 +71,15 @@ class BandInline(admin.TabularInline):
     model = Band
     extra = 0
 
+    def has_change_permission(self, request: HttpRequest, obj: Contract | None = None) -> bool:
+        return obj is None or not obj.statements.exists()
+
+    def has_add_permission(self, request: HttpRequest, obj: Contract | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Contract | None = None) -> bool:
+        return self.has_change_permission(request, obj)
+
 
 @admin.register(Contract)
 class ContractAdmin(HistoryAdmin):
@@ -87,7 +97,21 @@ class ContractAdmin(HistoryAdmin):
     search_fields = ["lead_provider__name", "version"]
     ordering = ["lead_provider__name", "-cohort__start_year", "version"]
     inlines = [BandInline]
-    actions = ["export_assurance_report"]
+    actions = ["export_assurance_report", "copy_as_new_version"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contract | None = None) -> list[str]:
+        # A contract that prices statements is never edited: copy it as a new version instead.
+        if obj is not None and obj.statements.exists():
+            return [field.name for field in Contract._meta.fields]
+        return []
+
+    @admin.action(description="Copy as a new version (to change prices)")
+    def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
+        for contract in queryset:
+            copy = contract_copy_as_new_version(contract=contract)
+            self.message_user(
+                request, f"{copy} created: edit it, then price statements with it from the statement list.", "success"
+            )
 
     @admin.action(description="Assurance report: the provider's declarations in the cohort (CSV)")
     def export_assurance_report(self, request: HttpRequest, queryset: QuerySet[Contract]) -> HttpResponse | None:
@@ -156,7 +180,20 @@ class StatementAdmin(HistoryAdmin):
     ordering = ["-payment_date", "lead_provider__name"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
-    actions = ["authorise_for_payment", "export_declarations", "export_breakdown"]
+    actions = ["authorise_for_payment", "export_declarations", "export_breakdown", "price_with_newest_contract"]
+
+    @admin.action(description="Price with the newest contract version of their provider and cohort")
+    def price_with_newest_contract(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
+        for books in queryset.values("lead_provider", "cohort").distinct():
+            newest = Contract.objects.filter(lead_provider=books["lead_provider"], cohort=books["cohort"]).latest(
+                "created_at"
+            )
+            try:
+                moved = statements_repoint(statements=queryset.filter(**books), contract=newest)
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), "error")
+            else:
+                self.message_user(request, f"{moved} statement(s) now priced with {newest}.", "success")
 
     @admin.display(description="What this statement pays")
     def payment_breakdown(self, statement: Statement) -> str:
