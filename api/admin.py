@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from api.models import ApiToken
+from api.models import ApiRequest, ApiToken
 from api.tokens import api_token_create, api_token_revoke
 from ecf.admin import HistoryAdmin
 
@@ -73,3 +73,34 @@ class ApiTokenAdmin(HistoryAdmin):
         for token in queryset:
             api_token_revoke(token=token)
         self.message_user(request, f"Revoked {len(queryset)} token(s).", messages.SUCCESS)
+
+
+@admin.register(ApiRequest)
+class ApiRequestAdmin(admin.ModelAdmin):
+    """The write-request log, for support: read only. Rows are written by `api.request_log` alone."""
+
+    list_display = ["created_at", "lead_provider", "method", "path", "status_code", "resource_id"]
+    list_select_related = ["lead_provider"]
+    list_filter = ["lead_provider", "method", "status_code"]
+    search_fields = ["path", "=resource_id"]
+    date_hierarchy = "created_at"
+    ordering = ["-created_at"]
+    fields = readonly_fields = (
+        "created_at",
+        "lead_provider",
+        "method",
+        "path",
+        "status_code",
+        "resource_id",
+        "request_body",
+        "response_errors",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiRequest | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiRequest | None = None) -> bool:
+        return False

@@ -28,3 +28,46 @@ class ApiToken(BaseModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ApiRequest(BaseModel):
+    """One write request (POST, PUT, PATCH or DELETE) to the lead provider API and what it was told,
+    kept so support staff can answer "what did we send, and what happened?". Recorded by
+    `api.request_log.ApiRequestLogMiddleware`. Never holds the Authorization header or any token:
+    token-like text in the body or path is redacted before it is stored."""
+
+    lead_provider = models.ForeignKey(
+        "ecf.LeadProvider",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="api_requests",
+        help_text="The provider whose token authenticated the request; empty when it was not authenticated.",
+    )
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=2000, help_text="The path requested, without the query string.")
+    request_body = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The JSON sent; text that is not JSON is kept as a string (its first 10,000 characters).",
+    )
+    status_code = models.PositiveSmallIntegerField()
+    response_errors = models.JSONField(
+        null=True, blank=True, help_text="The `errors` of a 4xx answer; empty otherwise."
+    )
+    resource_id = models.CharField(
+        "resource id",
+        max_length=64,
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="The `data.id` of a successful answer: the resource the request created or changed.",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API write request"
+        indexes = [models.Index(fields=["lead_provider", "-created_at"], name="api_request_lp_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} → {self.status_code}"

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records request.user as the author of every history row written during the request (D21).
     "simple_history.middleware.HistoryRequestMiddleware",
+    "api.request_log.ApiRequestLogMiddleware",
     "api.middleware.ApiConditionalGetMiddleware",
     "api.middleware.SandboxClockMiddleware",
 ]

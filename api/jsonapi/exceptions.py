@@ -4,9 +4,10 @@ which keeps the contract's `{"error": ...}` and a `WWW-Authenticate: Bearer` cha
 import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -63,6 +64,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(error_body(*exc.errors), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         return Response(error_body(*rule_errors(exc)), status=422)
+    if isinstance(exc, RequestDataTooBig):
+        return Response(error_body(("Request too large", "The request body is too large.")), status=413)
     if isinstance(exc, exceptions.ParseError):
         return Response(error_body(("Bad request", "The request body is not valid JSON.")), status=400)
     if isinstance(exc, PermissionDenied):
@@ -88,6 +91,7 @@ def _detail_text(detail: Any) -> str:
     return str(detail)
 
 
+@csrf_exempt  # API clients send no CSRF token: an unknown path must still answer 404, not a CSRF page
 def api_not_found(request: HttpRequest, *args: object, **kwargs: object) -> JsonResponse:
     """Unknown paths under /api/ answer in JSON, never with an HTML page."""
     return JsonResponse(error_body((NOT_FOUND_TITLE, NOT_FOUND_DETAIL)), status=404, content_type=JSON_API)

@@ -1,7 +1,16 @@
 import uuid
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+
+def history_author(request: Any = None, **kwargs: Any) -> AbstractBaseUser | None:
+    """The staff member behind a change. API callers are lead providers, not users: their writes name the
+    provider in the history's change reason instead."""
+    user = getattr(request, "user", None)
+    return user if isinstance(user, AbstractBaseUser) and user.is_authenticated else None
 
 
 class BaseModel(models.Model):
@@ -12,7 +21,7 @@ class BaseModel(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
-    history = HistoricalRecords(inherit=True)
+    history = HistoricalRecords(inherit=True, get_user=history_author)
 
     class Meta:
         abstract = True

@@ -32,6 +32,16 @@ class ApiClient:
         response = self.client.get(path, params or {}, headers=self._headers(headers))
         return self._checked("GET", path, response)
 
+    def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        """POST `body` as JSON (content type application/vnd.api+json)."""
+        response = self.client.post(path, json.dumps(body), content_type=JSON_API, headers=self._headers(headers))
+        return self._checked("POST", path, response)
+
+    def put(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+        """PUT `body` as JSON (content type application/vnd.api+json)."""
+        response = self.client.put(path, json.dumps(body), content_type=JSON_API, headers=self._headers(headers))
+        return self._checked("PUT", path, response)
+
     def follow(self, url: str) -> Any:
         """GET an absolute URL the API gave (such as `links.next`)."""
         parts = urlsplit(url)

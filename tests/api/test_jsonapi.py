@@ -1,9 +1,11 @@
 """The version-independent plumbing, exercised through the statements endpoint."""
 
 import datetime as dt
+import json
 from unittest import mock
 
 import pytest
+from django.test import Client
 
 from api.tokens import api_token_create, api_token_revoke
 from finance.models import Statement
@@ -221,3 +223,24 @@ def test_etag_and_304(api_client, lead_provider):
 
     StatementFactory.create(lead_provider=lead_provider)
     assert api_client.get(URL, headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_a_post_to_an_unknown_path_is_a_json_404_without_csrf(api_client):
+    client = Client(enforce_csrf_checks=True)
+
+    response = client.post("/api/v3/nothing-here", "{}", content_type=JSON_API)
+
+    assert response.status_code == 404
+    assert response.json()["errors"][0]["title"] == "Resource not found"
+
+
+def test_a_body_over_the_limit_is_413(api_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+
+    body = json.dumps({"data": {"attributes": {"padding": "x" * 200}}})
+    response = api_client.client.post(
+        "/api/v3/partnerships/ecf", body, content_type=JSON_API, headers={"Authorization": f"Bearer {api_client.token}"}
+    )
+
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["title"] == "Request too large"

@@ -49,3 +49,60 @@ class PartnershipAttributesSerializer(serializers.Serializer):
 class PartnershipSerializer(ResourceSerializer):
     resource_type = "partnership"
     attributes_serializer = PartnershipAttributesSerializer
+
+
+class PartnershipCreateSerializer(serializers.Serializer):
+    """The attributes of a partnership report (POST)."""
+
+    cohort = serializers.CharField(
+        help_text="The cohort (its start year, e.g. 2024) in which you will train the school's participants. "
+        "Payments for it must not be frozen."
+    )
+    school_id = serializers.UUIDField(
+        help_text="The id of the school (see the schools endpoint). The school must be eligible for DfE funding."
+    )
+    delivery_partner_id = serializers.UUIDField(
+        help_text="The id of the delivery partner who will deliver your training at the school. The DfE must "
+        "recognise you as working with it in the cohort (see the delivery partners endpoint)."
+    )
+
+
+class PartnershipUpdateSerializer(serializers.Serializer):
+    """The attributes of a change of delivery partner (PUT)."""
+
+    delivery_partner_id = serializers.UUIDField(
+        help_text="The id of the delivery partner who will now deliver your training at the school. The DfE "
+        "must recognise you as working with it in the partnership's cohort."
+    )
+
+
+class PartnershipCreateDataSerializer(serializers.Serializer):
+    type = serializers.CharField(
+        required=False, help_text="The kind of request: `ecf-partnership` (or `partnership`). Not checked."
+    )
+    attributes = PartnershipCreateSerializer()
+
+
+class PartnershipCreateBodySerializer(serializers.Serializer):
+    """A partnership to report, as `{"data": {"type": ..., "attributes": {...}}}`."""
+
+    # Documentation only: the view reads the body with `api.jsonapi.requests.validated_attributes`.
+
+    # Documents the body only (never validates), so `data` may shadow the serializer's own attribute.
+    data = PartnershipCreateDataSerializer()  # type: ignore[assignment]
+
+
+class PartnershipUpdateDataSerializer(serializers.Serializer):
+    type = serializers.CharField(
+        required=False, help_text="The kind of request: `ecf-partnership-update` (or `partnership`). Not checked."
+    )
+    attributes = PartnershipUpdateSerializer()
+
+
+class PartnershipUpdateBodySerializer(serializers.Serializer):
+    """A change of delivery partner, as `{"data": {"type": ..., "attributes": {...}}}`."""
+
+    # Documentation only: the view reads the body with `api.jsonapi.requests.validated_attributes`.
+
+    # Documents the body only (never validates), so `data` may shadow the serializer's own attribute.
+    data = PartnershipUpdateDataSerializer()  # type: ignore[assignment]
