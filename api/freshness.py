@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import Model, QuerySet
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.utils import timezone
 
 from ecf.models import (
@@ -49,13 +49,22 @@ def _training_record(record: TrainingRecord) -> None:
     touch(Participant.objects.filter(pk=record.participant_id))
 
 
+def _remember_partnership(sender: type[Model], instance: TrainingPeriod, raw: bool = False, **kwargs: Any) -> None:
+    """Before a period is saved, note the partnership it had: moving it changes both partnerships' counts."""
+    if not raw and not instance._state.adding:
+        instance._previous_partnership_id = (  # type: ignore[attr-defined]
+            TrainingPeriod.objects.filter(pk=instance.pk).values_list("partnership_id", flat=True).first()
+        )
+
+
 def _training_period(period: TrainingPeriod) -> None:
+    partnerships = {period.partnership_id, getattr(period, "_previous_partnership_id", None)} - {None}
     touch(
         _participants_of_records([period.training_record_id]),
         # Other providers' declarations for the record become visible to (or hidden from) this provider.
         Declaration.objects.filter(training_record_id=period.training_record_id),
         # Shown as participants_currently_training, and as the school's expression of interest.
-        Partnership.objects.filter(pk__in=[period.partnership_id] if period.partnership_id else []),
+        Partnership.objects.filter(pk__in=partnerships),
         School.objects.filter(pk=period.school_id),
     )
 
@@ -132,6 +141,7 @@ def _on_write(sender: type[Model], instance: Model, raw: bool = False, **kwargs:
 
 
 def connect() -> None:
+    pre_save.connect(_remember_partnership, sender=TrainingPeriod, dispatch_uid="api-freshness-period-partnership")
     for model in TOUCHES:
         post_save.connect(_on_write, sender=model, dispatch_uid=f"api-freshness-save-{model.__name__}")
         post_delete.connect(_on_write, sender=model, dispatch_uid=f"api-freshness-delete-{model.__name__}")

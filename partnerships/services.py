@@ -14,7 +14,6 @@ are collected and raised once as a `ValidationError({field: [messages]})`; nothi
 
 import calendar
 import datetime as dt
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -22,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ecf import clock
+from ecf.audit import set_change_reason
 from ecf.choices import InductionProgrammeChoice
 from ecf.models import Cohort, DeliveryPartner, LeadProvider, School, SchoolCohort
 from partnerships.choices import PartnershipStatus
@@ -58,7 +58,6 @@ PARTNERSHIP_CHALLENGED = (
 
 CHALLENGE_WINDOW_MONTHS = 2
 CHALLENGE_WINDOW_MIN_DAYS = 14
-HISTORY_REASON_LENGTH = 100  # simple-history's history_change_reason column
 
 
 def challenge_deadline(*, cohort: Cohort) -> dt.datetime:
@@ -119,7 +118,7 @@ def partnership_create(
             action = "reported"
         partnership.delivery_partner = delivery_partner
         partnership.challenge_deadline = challenge_deadline(cohort=found_cohort)
-        _audit(partnership, f"API: partnership {action} by {lead_provider.name}")
+        set_change_reason(partnership, f"API: partnership {action} by {lead_provider.name}")
         try:
             with transaction.atomic():
                 partnership.save()
@@ -159,7 +158,7 @@ def partnership_update(*, lead_provider: LeadProvider, partnership_id: UUID, del
 
         partnership.delivery_partner = delivery_partner
         partnership.challenge_deadline = challenge_deadline(cohort=partnership.cohort)
-        _audit(partnership, f"API: delivery partner changed by {lead_provider.name}")
+        set_change_reason(partnership, f"API: delivery partner changed by {lead_provider.name}")
         partnership.save()
         return partnership
 
@@ -198,7 +197,7 @@ def _ensure_school_cohort(school: School, cohort: Cohort, lead_provider: LeadPro
     school_cohort = SchoolCohort(
         school=school, cohort=cohort, induction_programme_choice=InductionProgrammeChoice.PROVIDER_LED
     )
-    _audit(school_cohort, f"API: provider-led, as {lead_provider.name} reported a partnership")
+    set_change_reason(school_cohort, f"API: provider-led, as {lead_provider.name} reported a partnership")
     try:
         with transaction.atomic():
             school_cohort.save()
@@ -210,12 +209,6 @@ def _ensure_school_cohort(school: School, cohort: Cohort, lead_provider: LeadPro
 
 def _exists(lead_provider: LeadProvider, school: School, cohort: Cohort) -> bool:
     return Partnership.objects.filter(lead_provider=lead_provider, school=school, cohort=cohort).exists()
-
-
-def _audit(instance: Any, reason: str) -> None:
-    """The reason shown on the row's history page (decision D21), naming the provider: API callers are
-    not users of the back office, so the history records no user for them."""
-    instance._change_reason = reason[:HISTORY_REASON_LENGTH]
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:

@@ -1,6 +1,6 @@
 from django.db import models
-from django.utils import timezone
 
+from ecf import clock
 from ecf.models.base import ApiResourceModel, BaseModel
 
 
@@ -38,7 +38,7 @@ class Cohort(BaseModel):
 
     @property
     def payments_frozen(self) -> bool:
-        return self.payments_frozen_at is not None and timezone.now() >= self.payments_frozen_at
+        return self.payments_frozen_at is not None and clock.now() >= self.payments_frozen_at
 
 
 class LeadProvider(BaseModel):

@@ -11,6 +11,7 @@ from django.db.models import Model
 from ecf.choices import DeferReason, TrainingStatus
 from partnerships.choices import ChallengeReason, PartnershipStatus
 from tests.ecf.factories import (
+    CohortFactory,
     DeclarationFactory,
     LeadProviderFactory,
     MentorAssignmentFactory,
@@ -21,7 +22,7 @@ from tests.ecf.factories import (
     TrainingRecordFactory,
     TrainingStatusChangeFactory,
 )
-from tests.partnerships.factories import ProviderRelationshipFactory
+from tests.partnerships.factories import PartnershipFactory, ProviderRelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +145,15 @@ def rename_lead_provider(period: Any) -> list[Model]:
     return [declaration]
 
 
+def move_period_to_another_partnership(period: Any) -> list[Model]:
+    old = period.partnership
+    period.partnership = PartnershipFactory.create(
+        school=period.school, lead_provider=period.lead_provider, cohort=CohortFactory.create(start_year=2030)
+    )
+    period.save()
+    return [old, period.partnership]
+
+
 def delete_period(period: Any) -> list[Model]:
     participant, partnership = period.training_record.participant, period.partnership
     period.delete()
@@ -167,6 +177,7 @@ def delete_period(period: Any) -> list[Model]:
         challenge_partnership,
         add_provider_relationship,
         rename_lead_provider,
+        move_period_to_another_partnership,
         delete_period,
     ],
 )

@@ -1,7 +1,11 @@
+from datetime import datetime
+from typing import Any
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.jsonapi.dates import parse_rfc3339
 from api.jsonapi.fields import BlankAsNullChoiceField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
 from ecf.choices import (
@@ -83,3 +87,83 @@ class ParticipantDeclarationSerializer(ResourceSerializer):
 
     resource_type = "participant-declaration"
     attributes_serializer = ParticipantDeclarationAttributesSerializer
+
+
+@extend_schema_field({"type": "string", "format": "date-time", "example": "2025-10-01T10:00:00Z"})
+class Rfc3339DateTimeField(serializers.Field):
+    """An RFC 3339 date and time (`2025-10-01T10:00:00Z`, `2025-10-01T11:00:00+01:00`); a date alone is
+    refused. Without an offset the time is read as London time."""
+
+    default_error_messages = {
+        "invalid": "it must be an RFC 3339 date and time, such as 2025-10-01T10:00:00Z (a date alone is not enough)."
+    }
+
+    def to_internal_value(self, data: Any) -> datetime:
+        moment = parse_rfc3339(data) if isinstance(data, str) else None
+        if moment is None:
+            self.fail("invalid")
+        return moment
+
+    def to_representation(self, value: datetime) -> str:
+        return UtcDateTimeField().to_representation(value)
+
+
+@extend_schema_field({"type": "string", "enum": CourseIdentifier.values, "example": CourseIdentifier.ECT.value})
+class CourseIdentifierField(serializers.CharField):
+    """A course identifier, checked by the service (which also answers NPQ courses)."""
+
+
+@extend_schema_field({"type": "string", "enum": EvidenceHeld.values, "nullable": True, "example": "other"})
+class EvidenceHeldField(serializers.CharField):
+    """Evidence held, checked by the service: what is accepted depends on the cohort, course and type."""
+
+
+class ParticipantDeclarationCreateSerializer(serializers.Serializer):
+    """The attributes of a declaration (POST)."""
+
+    participant_id = serializers.UUIDField(
+        help_text="The participant's id (a retired id from `participant_id_changes` also works). You must be "
+        "training the participant on the course."
+    )
+    declaration_type = serializers.ChoiceField(
+        choices=DeclarationType.choices,
+        help_text="The milestone reached. It must be a milestone of the participant's schedule: extended-1 to "
+        "extended-3 only on extended schedules; mentors from the 2025 cohort only started or completed.",
+    )
+    declaration_date = Rfc3339DateTimeField(
+        help_text="When the participant reached the milestone: an RFC 3339 date and time, not in the future, "
+        "within the milestone's window (from its start date to its milestone date, London days). From the 2025 "
+        "cohort, dates must follow the milestone order of the participant's other declarations for the course."
+    )
+    course_identifier = CourseIdentifierField(
+        help_text="The course: ecf-induction for an ECT, ecf-mentor for a mentor. NPQ courses are no longer supported."
+    )
+    evidence_held = EvidenceHeldField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The evidence you hold that the milestone was reached. Required, except for started "
+        "declarations before the 2025 cohort (where it is ignored and stored as null). Up to the 2024 cohort: "
+        "training-event-attended, self-study-material-completed or other. From the 2025 cohort: for started, "
+        "retained-1, retained-3, retained-4 and extended-1 to extended-3 also materials-engaged-with-offline; "
+        "retained-2: 75-percent-engagement-met or 75-percent-engagement-met-reduced-induction; completed: those "
+        "two, and for ECTs also one-term-induction.",
+    )
+    has_passed = serializers.BooleanField(
+        required=False, allow_null=True, help_text="Accepted for clients of the original service, and ignored."
+    )
+
+
+class ParticipantDeclarationCreateDataSerializer(serializers.Serializer):
+    type = serializers.CharField(
+        required=False, help_text="The kind of request: `participant-declaration`. Not checked."
+    )
+    attributes = ParticipantDeclarationCreateSerializer()
+
+
+class ParticipantDeclarationCreateBodySerializer(serializers.Serializer):
+    """A declaration to submit, as `{"data": {"type": ..., "attributes": {...}}}`."""
+
+    # Documentation only: the view reads the body with `api.jsonapi.requests.validated_attributes`.
+
+    data = ParticipantDeclarationCreateDataSerializer()  # type: ignore[assignment]

@@ -1,5 +1,7 @@
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.plumbing import ResolvedComponent
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
@@ -8,6 +10,7 @@ from api.jsonapi.serializers import ResourceSerializer
 from ecf import clock
 from ecf.choices import (
     SCHEDULE_IDENTIFIERS,
+    CourseIdentifier,
     DeferReason,
     MentorIneligibleReason,
     ParticipantStatus,
@@ -20,13 +23,51 @@ from ecf.models import Participant
 from ecf.selectors.participants import participant_enrolments
 
 
+class RequiredChoiceField(serializers.ChoiceField):
+    """A choice field for which an empty string is a missing value ("Enter a '#/field'."), not a wrong one."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if data == "":
+            self.fail("required")
+        return super().to_internal_value(data)
+
+
+class NamedEnumField(RequiredChoiceField):
+    """A choice field documented as the enum component `enum_name`, shared by every field that names it.
+    For enums read and written under one attribute name (`reason`, `course_identifier`): drf-spectacular
+    cannot name such a shared choice set by itself and fails the build with a naming collision."""
+
+    def __init__(self, choices: Any, *, enum_name: str, **kwargs: Any) -> None:
+        self.enum_name = enum_name
+        super().__init__(choices, **kwargs)
+
+
+class NamedEnumFieldExtension(OpenApiSerializerFieldExtension):
+    target_class = NamedEnumField
+
+    def map_serializer_field(self, auto_schema: Any, direction: str) -> dict[str, Any]:
+        field: NamedEnumField = self.target
+        component = ResolvedComponent(
+            name=field.enum_name,
+            type=ResolvedComponent.SCHEMA,
+            object=field.enum_name,
+            schema={"type": "string", "enum": list(field.choices)},
+        )
+        auto_schema.registry.register_on_missing(component)
+        return component.ref
+
+
 class ParticipantWithdrawalSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(WithdrawReason.choices, help_text="Why you withdrew the participant.")
+    reason = NamedEnumField(
+        WithdrawReason.choices, enum_name="WithdrawReasonEnum", help_text="Why you withdrew the participant."
+    )
     date = UtcDateTimeField(source="changed_at", help_text="When you withdrew the participant.")
 
 
 class ParticipantDeferralSerializer(serializers.Serializer):
-    reason = serializers.ChoiceField(DeferReason.choices, help_text="Why you deferred the participant.")
+    reason = NamedEnumField(
+        DeferReason.choices, enum_name="DeferReasonEnum", help_text="Why you deferred the participant."
+    )
     date = UtcDateTimeField(source="changed_at", help_text="When you deferred the participant.")
 
 
@@ -175,3 +216,99 @@ class ParticipantSerializer(ResourceSerializer):
 
     resource_type = "participant"
     attributes_serializer = ParticipantAttributesSerializer
+
+
+# Request bodies of the participant actions: `{"data": {"type": ..., "attributes": <one of these>}}`.
+# The views validate `attributes` with these serializers; the envelopes below only document the body.
+
+COURSE_IDENTIFIER_HELP = (
+    "The course the action is about: ecf-induction for the participant's ECT training record, ecf-mentor for "
+    "their mentor training record."
+)
+
+
+def course_identifier_field() -> NamedEnumField:
+    return NamedEnumField(
+        CourseIdentifier.choices, enum_name="ParticipantCourseIdentifierEnum", help_text=COURSE_IDENTIFIER_HELP
+    )
+
+
+@extend_schema_serializer(component_name="ECFParticipantWithdrawAttributes")
+class ParticipantWithdrawSerializer(serializers.Serializer):
+    reason = NamedEnumField(
+        WithdrawReason.choices,
+        enum_name="WithdrawReasonEnum",
+        help_text="Why the participant is withdrawing. mentor-no-longer-being-mentor is for mentors only.",
+    )
+    course_identifier = course_identifier_field()
+
+
+@extend_schema_serializer(component_name="ECFParticipantDeferAttributes")
+class ParticipantDeferSerializer(serializers.Serializer):
+    reason = NamedEnumField(
+        DeferReason.choices, enum_name="DeferReasonEnum", help_text="Why the participant is deferring."
+    )
+    course_identifier = course_identifier_field()
+
+
+@extend_schema_serializer(component_name="ECFParticipantResumeAttributes")
+class ParticipantResumeSerializer(serializers.Serializer):
+    course_identifier = course_identifier_field()
+
+
+@extend_schema_serializer(component_name="ECFParticipantChangeScheduleAttributes")
+class ParticipantChangeScheduleSerializer(serializers.Serializer):
+    schedule_identifier = RequiredChoiceField(
+        [(identifier, identifier) for identifier in SCHEDULE_IDENTIFIERS],
+        help_text="The new schedule. Replacement schedules are for mentors only; mentors cannot go on reduced "
+        "schedules.",
+    )
+    course_identifier = course_identifier_field()
+    cohort = serializers.RegexField(
+        r"^[0-9]{4}\Z",
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The cohort of the new schedule, as a year such as 2024; leave it out to keep the participant's "
+        "cohort. Changing the cohort needs a partnership with the participant's school in that cohort and no "
+        "declarations for the course (void them first); participants in a cohort whose payments are frozen can "
+        "move to 2024, and back.",
+    )
+
+    def validate_cohort(self, value: str | None) -> int | None:
+        return int(value) if value else None
+
+
+def _request_body(component: str, resource_type: str, attributes: type[serializers.Serializer]) -> type:
+    """The documented request body `{"data": {"type": <resource_type>, "attributes": <attributes>}}`."""
+    data = extend_schema_serializer(component_name=f"{component}Data")(
+        type(
+            f"{component}DataSerializer",
+            (serializers.Serializer,),
+            {
+                "type": serializers.ChoiceField(
+                    [(resource_type, resource_type)], required=False, help_text="The kind of request (not checked)."
+                ),
+                "attributes": attributes(),
+                "__module__": __name__,
+            },
+        )
+    )
+    return extend_schema_serializer(component_name=component)(
+        type(f"{component}BodySerializer", (serializers.Serializer,), {"data": data(), "__module__": __name__})
+    )
+
+
+# Component names gain "Request" in the document: ECFParticipantWithdrawRequest, as in the public document.
+ParticipantWithdrawRequestSerializer = _request_body(
+    "ECFParticipantWithdraw", "participant-withdraw", ParticipantWithdrawSerializer
+)
+ParticipantDeferRequestSerializer = _request_body(
+    "ECFParticipantDefer", "participant-defer", ParticipantDeferSerializer
+)
+ParticipantResumeRequestSerializer = _request_body(
+    "ECFParticipantResume", "participant-resume", ParticipantResumeSerializer
+)
+ParticipantChangeScheduleRequestSerializer = _request_body(
+    "ECFParticipantChangeSchedule", "participant-change-schedule", ParticipantChangeScheduleSerializer
+)

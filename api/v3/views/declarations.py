@@ -1,13 +1,24 @@
 from typing import Any
+from uuid import UUID
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
+from api.jsonapi.requests import validated_attributes
 from api.jsonapi.views import ResourceViewSet
 from api.v3.filters.declarations import DeclarationFilter
-from api.v3.schema import ERRORS_LIST, ERRORS_SHOW, single
-from api.v3.serializers.declarations import ParticipantDeclarationSerializer
+from api.v3.schema import ERRORS_LIST, ERRORS_SHOW, ErrorsSerializer, UnauthorisedSerializer, single
+from api.v3.serializers.declarations import (
+    ParticipantDeclarationCreateBodySerializer,
+    ParticipantDeclarationCreateSerializer,
+    ParticipantDeclarationSerializer,
+)
+from ecf.models import Declaration
 from ecf.selectors.declarations import declaration_list
+from finance.services.declarations import declaration_create, declaration_void
 
 VISIBILITY = (
     "You see every declaration you submitted, in every state. You also see another provider's declarations "
@@ -15,6 +26,8 @@ VISIBILITY = (
     "payable or paid) and are dated on or before the end of your training with that participant: a milestone "
     "already declared cannot be declared again until that declaration is voided."
 )
+CREATE_ERRORS = {400: ErrorsSerializer, 401: UnauthorisedSerializer, 422: ErrorsSerializer}
+VOID_ERRORS = {401: UnauthorisedSerializer, 404: ErrorsSerializer, 422: ErrorsSerializer}
 
 
 @extend_schema_view(
@@ -31,6 +44,31 @@ VISIBILITY = (
         responses={200: single(ParticipantDeclarationSerializer), **ERRORS_SHOW},
         tags=["Participant declarations"],
     ),
+    create=extend_schema(
+        summary="Declare a participant's progress",
+        description="Tell the DfE that a participant you train reached a milestone (started, retained-1 to "
+        "retained-4, completed, extended-1 to extended-3), so that you are paid for it. Answers 200 with the "
+        "declaration.\n\n"
+        "**Safe to retry.** Sending exactly the same declaration again (same participant, course, type, date "
+        "and evidence) while it is live answers 200 with the declaration you first created, unchanged. Any "
+        "other declaration for a milestone that already has a live declaration (submitted, eligible, payable "
+        "or paid; by you or another provider) is refused with a 422 titled `declaration_type`: void the first "
+        "one before declaring again.\n\n"
+        "**State.** A participant eligible for funding gets an `eligible` declaration on your next open "
+        "output statement for the participant's cohort (the `statement_id`); without one, the declaration is "
+        "refused (422 titled `cohort`). While funding is not yet decided, or the participant is not funded, "
+        "the declaration stays `submitted` with no statement. If the same person (same TRN) already has a "
+        "live declaration for this milestone under another participant id, the new one is `ineligible` with "
+        "`ineligible_for_funding_reason` duplicate_declaration.\n\n"
+        "**Refused (422, nothing saved)** when the participant is not one you train, the date is in the "
+        "future, outside the milestone's window (London days) or, from the 2025 cohort, out of order with the "
+        "participant's other declarations, on or after a withdrawal or deferral you recorded and have not "
+        "resumed, the type is not in the participant's schedule, or the evidence is missing or not accepted. "
+        "Each error is titled with the attribute at fault.",
+        request=ParticipantDeclarationCreateBodySerializer,
+        responses={200: single(ParticipantDeclarationSerializer), **CREATE_ERRORS},
+        tags=["Participant declarations"],
+    ),
 )
 class ParticipantDeclarationViewSet(ResourceViewSet):
     serializer_class = ParticipantDeclarationSerializer
@@ -40,3 +78,36 @@ class ParticipantDeclarationViewSet(ResourceViewSet):
 
     def get_queryset(self) -> QuerySet[Any]:
         return declaration_list(lead_provider=self.lead_provider)
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        attributes = validated_attributes(ParticipantDeclarationCreateSerializer, request)
+        declaration = declaration_create(
+            lead_provider=self.lead_provider,
+            participant_id=attributes["participant_id"],
+            course_identifier=attributes["course_identifier"],
+            declaration_type=attributes["declaration_type"],
+            declaration_date=attributes["declaration_date"],
+            evidence_held=attributes.get("evidence_held"),
+        )
+        return self._show(declaration)
+
+    @extend_schema(
+        operation_id="participant_declarations_void",
+        summary="Void a participant declaration",
+        description="Withdraw one of your own declarations. A declaration not yet paid (submitted, eligible, "
+        "payable or ineligible) becomes `voided` and leaves its statement (`statement_id` becomes null). A "
+        "paid declaration becomes `awaiting-clawback`: its payment is recovered on your next open output "
+        "statement for its cohort (`clawback_statement_id`), and is refused (422 titled `cohort`) when there "
+        "is none. A declaration already voided, awaiting clawback or clawed back cannot be voided (422 titled "
+        "`id`). Another provider's declaration answers 404. Voiding a 2025 mentor's completed declaration "
+        "restores the mentor's funding. Answers 200 with the declaration. No request body.",
+        request=None,
+        responses={200: single(ParticipantDeclarationSerializer), **VOID_ERRORS},
+        tags=["Participant declarations"],
+    )
+    @action(detail=True, methods=["put"], url_path="void", url_name="void")
+    def void(self, request: Request, pk: UUID) -> Response:
+        return self._show(declaration_void(lead_provider=self.lead_provider, declaration_id=pk))
+
+    def _show(self, declaration: Declaration) -> Response:
+        return Response({"data": self.get_serializer(declaration).data})
