@@ -49,8 +49,10 @@ def _months(first: tuple[int, int], last: tuple[int, int]) -> list[tuple[int, in
     return months
 
 
-def statement_calendar(start_year: int) -> list[StatementSlot]:
-    """Every statement of cohort `start_year`, in payment order."""
+def statement_calendar(start_year: int, output_months: frozenset[int] | None = None) -> list[StatementSlot]:
+    """Every statement of cohort `start_year`, in payment order. `output_months` replaces the months that
+    take output fees from 2023 on (January, April, August and October by default)."""
+    modern_output_months = output_months or MODERN_OUTPUT_MONTHS
     last = LAST_STATEMENT_OVERRIDES.get(start_year, (start_year + 3, 5))
     if start_year in LEGACY_COHORTS:
         opening = StatementSlot(start_year, 11, date(start_year, 11, 30), date(start_year, 11, 30), True)
@@ -71,7 +73,7 @@ def statement_calendar(start_year: int) -> list[StatementSlot]:
             month,
             _previous_month_end(year, month),
             date(year, month, PAYMENT_DAY),
-            month in MODERN_OUTPUT_MONTHS,
+            month in modern_output_months,
         )
         for year, month in _months((start_year, 11), last)
     ]

@@ -273,16 +273,19 @@ def statement_authorise_payment(*, statement: Statement, authorised_by: str = ""
 
 
 @transaction.atomic
-def statement_calendar_generate(*, lead_provider: LeadProvider, cohort: Cohort) -> int:
-    """Create the missing statements of the provider's calendar for the cohort (finance/calendars.py),
-    each priced by the provider's latest contract for the cohort. Idempotent; returns how many were made.
+def statement_calendar_generate(
+    *, lead_provider: LeadProvider, cohort: Cohort, output_months: frozenset[int] | None = None
+) -> int:
+    """Create the missing statements of the provider's calendar for the cohort (finance/calendars.py; its
+    output months can be replaced), each priced by the provider's latest contract for the cohort.
+    Idempotent; returns how many were made.
     Raises ValidationError(code="no_contract") when the provider has no contract for the cohort."""
     contract = Contract.objects.filter(lead_provider=lead_provider, cohort=cohort).order_by("-created_at").first()
     if contract is None:
         raise ValidationError(f"{lead_provider} has no contract for {cohort}.", code="no_contract")
     existing = set(Statement.objects.filter(lead_provider=lead_provider, cohort=cohort).values_list("year", "month"))
     created = 0
-    for slot in statement_calendar(cohort.start_year):
+    for slot in statement_calendar(cohort.start_year, output_months):
         if (slot.year, slot.month) in existing:
             continue
         Statement.objects.create(

@@ -31,7 +31,26 @@ def test_generate_statements_for_every_provider_with_a_contract():
     assert "0 statement(s)" in run("generate_statements", "--cohort", "2025", "--lead-provider", with_contract.name)
 
 
-@pytest.mark.parametrize("args", [("--cohort", "1999"), ("--cohort", "2025", "--lead-provider", "Nobody")])
+def test_output_months_can_be_chosen():
+    cohort = CohortFactory.create(start_year=2025)
+    provider = LeadProviderFactory.create()
+    ContractFactory.create(lead_provider=provider, cohort=cohort, ittecf=True)
+
+    run("generate_statements", "--cohort", "2025", "--output-months", "1,4,8,11")
+
+    output = Statement.objects.filter(lead_provider=provider, output_fee=True)
+    assert set(output.values_list("month", flat=True)) == {1, 4, 8, 11}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--cohort", "1999"),
+        ("--cohort", "2025", "--lead-provider", "Nobody"),
+        ("--cohort", "2025", "--output-months", "13"),
+        ("--cohort", "2025", "--output-months", "jan"),
+    ],
+)
 def test_generate_statements_errors(args):
     CohortFactory.create(start_year=2025)
     with pytest.raises(CommandError):
