@@ -25,6 +25,8 @@ class UnauthorisedSerializer(serializers.Serializer):
 
 ERRORS_LIST = {400: ErrorsSerializer, 401: UnauthorisedSerializer}
 ERRORS_SHOW = {401: UnauthorisedSerializer, 404: ErrorsSerializer}
+ERRORS_CREATE = {400: ErrorsSerializer, 401: UnauthorisedSerializer, 422: ErrorsSerializer}
+ERRORS_UPDATE = {**ERRORS_CREATE, 404: ErrorsSerializer}
 
 
 @cache

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from api.jsonapi.requests import validated_attributes
 from api.jsonapi.views import ResourceViewSet
 from api.v3.filters.declarations import DeclarationFilter
-from api.v3.schema import ERRORS_LIST, ERRORS_SHOW, ErrorsSerializer, UnauthorisedSerializer, single
+from api.v3.schema import ERRORS_CREATE, ERRORS_LIST, ERRORS_SHOW, ErrorsSerializer, single
 from api.v3.serializers.declarations import (
     ParticipantDeclarationCreateBodySerializer,
     ParticipantDeclarationCreateSerializer,
@@ -26,8 +26,6 @@ VISIBILITY = (
     "payable or paid) and are dated on or before the end of your training with that participant: a milestone "
     "already declared cannot be declared again until that declaration is voided."
 )
-CREATE_ERRORS = {400: ErrorsSerializer, 401: UnauthorisedSerializer, 422: ErrorsSerializer}
-VOID_ERRORS = {401: UnauthorisedSerializer, 404: ErrorsSerializer, 422: ErrorsSerializer}
 
 
 @extend_schema_view(
@@ -66,7 +64,7 @@ VOID_ERRORS = {401: UnauthorisedSerializer, 404: ErrorsSerializer, 422: ErrorsSe
         "resumed, the type is not in the participant's schedule, or the evidence is missing or not accepted. "
         "Each error is titled with the attribute at fault.",
         request=ParticipantDeclarationCreateBodySerializer,
-        responses={200: single(ParticipantDeclarationSerializer), **CREATE_ERRORS},
+        responses={200: single(ParticipantDeclarationSerializer), **ERRORS_CREATE},
         tags=["Participant declarations"],
     ),
 )
@@ -102,7 +100,7 @@ class ParticipantDeclarationViewSet(ResourceViewSet):
         "`id`). Another provider's declaration answers 404. Voiding a 2025 mentor's completed declaration "
         "restores the mentor's funding. Answers 200 with the declaration. No request body.",
         request=None,
-        responses={200: single(ParticipantDeclarationSerializer), **VOID_ERRORS},
+        responses={200: single(ParticipantDeclarationSerializer), **ERRORS_SHOW, 422: ErrorsSerializer},
         tags=["Participant declarations"],
     )
     @action(detail=True, methods=["put"], url_path="void", url_name="void")

@@ -13,7 +13,12 @@ from rest_framework.response import Response
 from api.jsonapi.requests import validated_attributes
 from api.jsonapi.views import ResourceViewSet
 from api.v3.filters.participants import ParticipantFilter
-from api.v3.schema import ERRORS_LIST, ERRORS_SHOW, ErrorsSerializer, UnauthorisedSerializer, single
+from api.v3.schema import (
+    ERRORS_LIST,
+    ERRORS_SHOW,
+    ERRORS_UPDATE,
+    single,
+)
 from api.v3.serializers.participants import (
     ParticipantChangeScheduleRequestSerializer,
     ParticipantChangeScheduleSerializer,
@@ -56,13 +61,7 @@ def _action_schema(summary: str, description: str, request: type[serializers.Ser
         description=description + ACTION_DESCRIPTION,
         parameters=[PARTICIPANT_ID],
         request=request,
-        responses={
-            200: single(ParticipantSerializer),
-            400: ErrorsSerializer,
-            401: UnauthorisedSerializer,
-            404: ErrorsSerializer,
-            422: ErrorsSerializer,
-        },
+        responses={200: single(ParticipantSerializer), **ERRORS_UPDATE},
         tags=["Participants"],
     )
 

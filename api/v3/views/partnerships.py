@@ -9,7 +9,13 @@ from rest_framework.response import Response
 from api.jsonapi.requests import validated_attributes
 from api.jsonapi.views import ResourceViewSet
 from api.v3.filters.partnerships import PartnershipFilter
-from api.v3.schema import ERRORS_LIST, ERRORS_SHOW, ErrorsSerializer, UnauthorisedSerializer, single
+from api.v3.schema import (
+    ERRORS_CREATE,
+    ERRORS_LIST,
+    ERRORS_SHOW,
+    ERRORS_UPDATE,
+    single,
+)
 from api.v3.serializers.partnerships import (
     PartnershipCreateBodySerializer,
     PartnershipCreateSerializer,
@@ -24,8 +30,6 @@ VISIBILITY = (
     "You see only your own partnerships, in every cohort. A partnership the school has challenged stays "
     "visible, with status challenged and the reason, until you report it again."
 )
-CREATE_ERRORS = {400: ErrorsSerializer, 401: UnauthorisedSerializer, 422: ErrorsSerializer}
-UPDATE_ERRORS = {**CREATE_ERRORS, 404: ErrorsSerializer}
 
 
 @extend_schema_view(
@@ -53,7 +57,7 @@ UPDATE_ERRORS = {**CREATE_ERRORS, 404: ErrorsSerializer}
         "takes the delivery partner you send. A 422 names each problem with the request (`cohort`, "
         "`school_id`, `delivery_partner_id`); nothing is saved then. Also served at `/api/v3/partnerships`.",
         request=PartnershipCreateBodySerializer,
-        responses={200: single(PartnershipSerializer), **CREATE_ERRORS},
+        responses={200: single(PartnershipSerializer), **ERRORS_CREATE},
         tags=["Partnerships"],
     ),
     update=extend_schema(
@@ -64,7 +68,7 @@ UPDATE_ERRORS = {**CREATE_ERRORS, 404: ErrorsSerializer}
         "report it again instead. Declarations you have already made keep the delivery partner they were "
         "made with. Also served at `/api/v3/partnerships/{id}`.",
         request=PartnershipUpdateBodySerializer,
-        responses={200: single(PartnershipSerializer), **UPDATE_ERRORS},
+        responses={200: single(PartnershipSerializer), **ERRORS_UPDATE},
         tags=["Partnerships"],
     ),
 )
