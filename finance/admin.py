@@ -18,7 +18,7 @@ from ecf.admin import HistoryAdmin
 from ecf.models import Declaration
 from finance.calculators import money
 from finance.choices import StatementStatus
-from finance.models import Adjustment, Band, Contract, Statement
+from finance.models import Adjustment, Band, Contract, JobRun, Statement
 from finance.services.attachments import declaration_attach_to_statement
 from finance.services.contracts import contract_copy_as_new_version, statements_repoint
 from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
@@ -105,7 +105,7 @@ class ContractAdmin(HistoryAdmin):
             return [field.name for field in Contract._meta.fields]
         return []
 
-    @admin.action(description="Copy as a new version (to change prices)")
+    @admin.action(description="Copy as a new version (to change prices)", permissions=["add"])
     def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
         for contract in queryset:
             copy = contract_copy_as_new_version(contract=contract)
@@ -182,7 +182,9 @@ class StatementAdmin(HistoryAdmin):
     inlines = [AdjustmentInline]
     actions = ["authorise_for_payment", "export_declarations", "export_breakdown", "price_with_newest_contract"]
 
-    @admin.action(description="Price with the newest contract version of their provider and cohort")
+    @admin.action(
+        description="Price with the newest contract version of their provider and cohort", permissions=["change"]
+    )
     def price_with_newest_contract(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
         for books in queryset.values("lead_provider", "cohort").distinct():
             newest = Contract.objects.filter(lead_provider=books["lead_provider"], cohort=books["cohort"]).latest(
@@ -292,4 +294,20 @@ class AdjustmentAdmin(HistoryAdmin):
         return ["statement", "description", "amount"] if obj is not None else []
 
     def has_delete_permission(self, request: HttpRequest, obj: Adjustment | None = None) -> bool:
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(HistoryAdmin):
+    """The daily jobs' last run days (`manage.py run_daily_jobs`); the history page is the run log. Setting a
+    day back makes the next run replay the days after it."""
+
+    list_display = ["name", "last_run_on", "updated_at"]
+    readonly_fields = ["name"]
+    ordering = ["name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # the jobs create their own rows
+
+    def has_delete_permission(self, request: HttpRequest, obj: JobRun | None = None) -> bool:
         return False
