@@ -180,3 +180,20 @@ class Adjustment(BaseModel):
     def clean(self) -> None:
         if self._state.adding and self.statement_id and self.statement.status == StatementStatus.PAID:
             raise ValidationError({"statement": "A paid statement cannot take new adjustments."})
+
+
+class JobRun(BaseModel):
+    """The last day a daily job (`finance.jobs`) completed, one row per job: a late or missed run catches
+    up on the days since, and a second run on the same day finds nothing new. Its history is the run log;
+    setting the day back in the back office makes the next run replay the days after it."""
+
+    name = models.CharField(max_length=64, unique=True)
+    last_run_on = models.DateField(
+        null=True, blank=True, help_text="The day (Europe/London) the job last completed. Empty: never."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
