@@ -10,6 +10,7 @@ Variables (all optional in development):
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",  # sign-in lockout after repeated failures (AXES_* below)
     "ecf",
     "partnerships",
     "finance",
@@ -61,6 +63,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # D16 rate limits: before CSRF, authentication, the history author and the API request log, so a refused
+    # request costs no token lookup, database query or log row (and 429s are not logged as API writes).
+    "api.ratelimit.RateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -70,6 +75,8 @@ MIDDLEWARE = [
     "api.request_log.ApiRequestLogMiddleware",
     "api.middleware.ApiConditionalGetMiddleware",
     "api.middleware.SandboxClockMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +115,28 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# D16 API rate limits (api/ratelimit.py), counted in the cache above in fixed windows aligned to multiples of
+# the window, so every app server sharing the cache (Redis) shares each budget. Requests per window per token,
+# and per client IP for requests without an Authorization header.
+API_RATE_LIMIT_PER_TOKEN = int(os.environ.get("API_RATE_LIMIT_PER_TOKEN") or 1000)
+API_RATE_LIMIT_PER_IP = int(os.environ.get("API_RATE_LIMIT_PER_IP") or 300)
+API_RATE_LIMIT_WINDOW_SECONDS = int(os.environ.get("API_RATE_LIMIT_WINDOW_SECONDS") or 300)
+# Reverse proxies in front of the app that append to X-Forwarded-For; the client IP is the entry the outermost
+# one wrote. 0 (default): the header is ignored and REMOTE_ADDR is the client, since clients can forge the header.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT") or 0)
+
+# Staff sign-in (the admin login) is throttled by django-axes: its backend comes first and refuses a locked-out
+# sign-in before ModelBackend checks the password. Note that axes' backend needs the request in authenticate():
+# tests sign in with client.force_login(), or client.login(request=HttpRequest(), ...).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5  # the 5th wrong password (since the last success) locks the account out...
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # ...for that username from that IP address only
+AXES_COOLOFF_TIME = timedelta(hours=1)  # ...for an hour; each refused attempt meanwhile restarts the hour
+AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears the failures counted so far
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -3,6 +3,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from api import health
 from api.jsonapi.exceptions import api_not_found
 
 admin.site.site_header = "Early career teacher training: back office"
@@ -25,6 +26,9 @@ urlpatterns = [
         name="redoc-v3",
     ),
     path("api/v3/", include("api.v3.urls", namespace="v3")),
+    # Health checks for load balancers: no authentication, no rate limit (api/health.py).
+    path("healthcheck", health.healthcheck, name="healthcheck"),
+    path("healthcheck/ready", health.healthcheck_ready, name="healthcheck-ready"),
     # Anything else under /api/ answers 404 in JSON, never with an HTML page.
     re_path(r"^api/", api_not_found),
 ]

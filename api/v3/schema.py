@@ -23,9 +23,11 @@ class UnauthorisedSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="HTTP Token: Access denied")
 
 
-ERRORS_LIST = {400: ErrorsSerializer, 401: UnauthorisedSerializer}
-ERRORS_SHOW = {401: UnauthorisedSerializer, 404: ErrorsSerializer}
-ERRORS_CREATE = {400: ErrorsSerializer, 401: UnauthorisedSerializer, 422: ErrorsSerializer}
+# Every endpoint may answer 429 when the caller goes over its rate limit (decision D16).
+TOO_MANY = {401: UnauthorisedSerializer, 429: ErrorsSerializer}
+ERRORS_LIST = {400: ErrorsSerializer, **TOO_MANY}
+ERRORS_SHOW = {404: ErrorsSerializer, **TOO_MANY}
+ERRORS_CREATE = {400: ErrorsSerializer, 422: ErrorsSerializer, **TOO_MANY}
 ERRORS_UPDATE = {**ERRORS_CREATE, 404: ErrorsSerializer}
 
 
