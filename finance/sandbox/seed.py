@@ -1,4 +1,5 @@
 from collections import Counter
+from collections.abc import Callable
 from datetime import date
 
 from finance.sandbox import names
@@ -11,8 +12,9 @@ from finance.sandbox.scenarios import ProviderScenarios
 SCALE_CHUNK = 5000
 
 
-def seed_sandbox(*, today: date, scale: int = 0) -> Counter[str]:
-    """Create whatever part of the sandbox is missing; return how many rows of each kind were created."""
+def seed_sandbox(*, today: date, scale: int = 0, on_progress: Callable[[int, str], None] | None = None) -> Counter[str]:
+    """Create whatever part of the sandbox is missing; return how many rows of each kind were created.
+    `on_progress(count, stage)` hears how many extra participants are done after each chunk."""
     batch = SeedBatch()
     context = build_reference_data(batch, today)
     seeder = ParticipantSeeder(batch, context)
@@ -26,4 +28,6 @@ def seed_sandbox(*, today: date, scale: int = 0) -> Counter[str]:
         chunk = ParticipantSeeder(SeedBatch(), context)
         chunk.ordinary_batch("scale", start, min(start + SCALE_CHUNK, scale))
         created.update(chunk.batch.save())
+        if on_progress:
+            on_progress(min(start + SCALE_CHUNK, scale), "added")
     return created

@@ -423,7 +423,7 @@ def test_a_progress_line_goes_to_stderr_every_1000_rows(tmp_path: Path, partners
     output = run(write_csv(tmp_path, rows), "--partial", "-v", "0")
 
     progress = [line for line in output.stderr.splitlines() if not line.startswith("line ")]
-    assert progress == ["1,000 rows checked", "2,000 rows checked"]
+    assert progress == ["1,000 of 2,001 rows checked", "2,000 of 2,001 rows checked"]
     assert output.last_line == (
         "Summary: 0 participants created, 0 training records created, 0 mentor assignments created, "
         "0 existing people reused, 2,001 rows rejected."
@@ -438,7 +438,12 @@ def test_progress_counts_the_rows_checked_then_the_rows_written(
 
     output = run(write_csv(tmp_path, rows), "-v", "0")
 
-    assert output.stderr.splitlines() == ["2 rows checked", "4 rows checked", "2 rows written", "4 rows written"]
+    assert output.stderr.splitlines() == [
+        "2 of 5 rows checked",
+        "4 of 5 rows checked",
+        "2 of 5 rows written",
+        "4 of 5 rows written",
+    ]
     assert TrainingRecord.objects.count() == 5
 
 

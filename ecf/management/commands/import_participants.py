@@ -44,6 +44,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, DjangoHelpFormatter
 
 from ecf.choices import ParticipantType
+from ecf.management.progress import Progress
 from ecf.services.registration import (
     COLUMNS,
     REQUIRED_COLUMNS,
@@ -78,9 +79,13 @@ class Command(BaseCommand):
         self, *args: object, file: Path, dry_run: bool, partial: bool, verbosity: int, **options: object
     ) -> None:
         rows = _read(file)
-        report = participant_import(
-            rows=rows, partial=partial, dry_run=dry_run, on_progress=self._progress, progress_every=PROGRESS_EVERY
-        )
+        progress = Progress(self.stderr, total=len(rows))
+        try:
+            report = participant_import(
+                rows=rows, partial=partial, dry_run=dry_run, on_progress=progress.update, progress_every=PROGRESS_EVERY
+            )
+        finally:
+            progress.finish()
         if verbosity >= 1:
             for outcome in report.outcomes:
                 self.stdout.write(_describe(outcome, dry_run=dry_run))
@@ -93,9 +98,6 @@ class Command(BaseCommand):
                 f"Nothing {'would be' if dry_run else 'was'} written: {report.rejected_rows} of {report.rows} rows "
                 f"{verb} invalid. Correct them, or import the valid rows with --partial."
             )
-
-    def _progress(self, count: int, stage: str) -> None:
-        self.stderr.write(f"{count:,} rows {stage}")
 
 
 def _read(file: Path) -> list[RegistrationDetails]:

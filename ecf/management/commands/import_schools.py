@@ -3,6 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ecf.management.progress import Progress
 from ecf.services.schools_import import schools_import
 
 
@@ -18,13 +19,13 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
 
     def handle(self, *args: object, file: Path, dry_run: bool, **options: object) -> None:
+        progress = Progress(self.stderr, unit="rows read")
         try:
-            report = schools_import(path=file, dry_run=dry_run, progress=self._progress)
+            report = schools_import(path=file, dry_run=dry_run, progress=progress.update)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        finally:
+            progress.finish()
         for rejection in report.rejections:
             self.stdout.write(f"Line {rejection.line}: {rejection.reason}")
         self.stdout.write(report.summary())
-
-    def _progress(self, rows: int) -> None:
-        self.stderr.write(f"{rows:,} rows read", style_func=lambda text: text)

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ecf.management.progress import Progress
 from finance.sandbox.seed import seed_sandbox
 
 DEVELOPMENT_ADMIN = ("admin", "admin")
@@ -31,7 +32,11 @@ class Command(BaseCommand):
         if scale < 0:
             raise CommandError("--scale must be zero or more.")
         started = time.monotonic()
-        created = seed_sandbox(today=timezone.localdate(), scale=scale)
+        progress = Progress(self.stderr, total=scale, unit="extra participants")
+        try:
+            created = seed_sandbox(today=timezone.localdate(), scale=scale, on_progress=progress.update)
+        finally:
+            progress.finish()
         elapsed = time.monotonic() - started
         if created:
             for kind, count in sorted(created.items()):
