@@ -137,6 +137,7 @@ AXES_FAILURE_LIMIT = 5  # the 5th wrong password (since the last success) locks 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # ...for that username from that IP address only
 AXES_COOLOFF_TIME = timedelta(hours=1)  # ...for an hour; each refused attempt meanwhile restarts the hour
 AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears the failures counted so far
+AXES_VERBOSE = False  # no start-up banner on every command
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
