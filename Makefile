@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint fmt migrate seed tokens schema ci clean
+.PHONY: install run serve test lint fmt migrate seed tokens schema ci clean
 
 install: $(INSTALLED)
 
@@ -29,6 +29,14 @@ tokens: migrate
 run: seed
 	$(MANAGE) issue_development_tokens
 	$(MANAGE) runserver $(HOST):$(PORT)
+
+# Production server: DEBUG off (so SECRET_KEY must be set: settings refuse to load without it), static files
+# collected for whitenoise, gunicorn with WEB_CONCURRENCY workers (default 2 x CPUs + 1). Database migrations are
+# a separate deployment step (`make migrate`). No gunicorn access log: the app logs one line per request itself.
+serve: install
+	DEBUG=0 $(MANAGE) collectstatic --no-input --verbosity 0
+	exec env DEBUG=0 $(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
+		--workers "$${WEB_CONCURRENCY:-$$($(BIN)/python -c 'import os; print(2 * (os.cpu_count() or 1) + 1)')}"
 
 test: install
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)

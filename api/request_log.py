@@ -91,7 +91,7 @@ def _request_body(raw: bytes, secrets: list[str]) -> Any:
     text = raw.decode("utf-8", errors="replace")
     try:
         parsed = json.loads(text, parse_constant=_reject_constant)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: keep it as text
         return _clean(text[:MAX_TEXT_BODY], secrets)
     return _scrub(parsed, secrets)
 

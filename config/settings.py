@@ -7,6 +7,10 @@ Variables (all optional in development):
   REDIS_URL      e.g. redis://127.0.0.1:6379/0 - shared cache (rate-limit counters).
   SANDBOX        "1"/"0" (default: follows DEBUG) - enables sandbox-only behaviour.
   ALLOWED_HOSTS  comma-separated host names (default: localhost names when DEBUG is on).
+  SECURE_HSTS_SECONDS  HSTS max-age (default 31536000 when DEBUG is off, else 0).
+  SECURE_SSL_REDIRECT  "1"/"0" - redirect HTTP to HTTPS, except /healthcheck (default: on when DEBUG is off).
+  BEHIND_PROXY   set when a proxy terminates TLS and sets X-Forwarded-Proto (trusted only then).
+  LOG_FORMAT     "json" for JSON log lines (default: plain text).
 """
 
 import os
@@ -60,7 +64,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every response carries X-Request-ID, every log line the request's id, one access line each.
+    "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Serves STATIC_ROOT (collectstatic) under gunicorn; right after SecurityMiddleware, as whitenoise requires.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # D16 rate limits: before CSRF, authentication, the history author and the API request log, so a refused
@@ -153,9 +161,43 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Production (DEBUG off): whitenoise serves compressed, content-hashed copies made by `collectstatic` (make serve).
+# Development and tests keep Django's plain storage, which needs no collectstatic run.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+# Fixed from the environment's DEBUG at start-up (the test runner switches DEBUG off at run time): development
+# and tests read files from the apps as they change, so no STATIC_ROOT is needed there.
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+
+# HTTPS (`manage.py check --deploy` is clean with DEBUG off; tests/config/test_deploy.py keeps it so).
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS") or (0 if DEBUG else 31536000))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preload stays off: the browsers' preload list is a commitment that is slow to undo, for the domain's owner to
+# make. Its check (security.W021) is therefore silenced deliberately.
+SECURE_HSTS_PRELOAD = False
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe the health checks over plain HTTP: they answer without a redirect to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthcheck"]
+if env_flag("BEHIND_PROXY", default=False):
+    # Only behind a proxy that sets (and never passes through) X-Forwarded-Proto: clients could forge it.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.LeadProviderTokenAuthentication"],
@@ -192,9 +234,23 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# LOG_FORMAT=json: one JSON object per line (config/logging.py), for production log collectors; otherwise plain
+# text. Either way every line carries the request id (config/request_id.py; "-" outside a request).
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "config.request_id.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

@@ -1,11 +1,14 @@
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import BaseModelAdmin
-from django.core.exceptions import PermissionDenied
-from django.db.models import ForeignKey
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from ecf.models import (
@@ -24,6 +27,7 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
+from ecf.services.merges import participant_merge
 
 
 class RelatedChoicesMixin(BaseModelAdmin):
@@ -157,6 +161,24 @@ class MilestoneAdmin(HistoryAdmin):
     ordering = ["-schedule__cohort__start_year", "schedule__identifier", "start_date"]
 
 
+class ParticipantChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Participant) -> str:
+        return f"{obj.full_name} (TRN {obj.trn or 'none'}, id {obj.pk})"
+
+
+class MergeParticipantsForm(forms.Form):
+    keep = ParticipantChoiceField(
+        Participant.objects.none(), widget=forms.RadioSelect, empty_label=None, help_text="The other one is deleted."
+    )
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the history.")
+
+    def __init__(self, pair: list[Participant], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        keep = self.fields["keep"]
+        assert isinstance(keep, forms.ModelChoiceField)
+        keep.queryset = Participant.objects.filter(pk__in=[participant.pk for participant in pair])
+
+
 class TrainingRecordInline(RelatedChoicesMixin, admin.TabularInline):
     model = TrainingRecord
     fields = ["participant_type", "email", "cohort", "schedule", "funding_eligibility"]
@@ -173,6 +195,42 @@ class ParticipantAdmin(HistoryAdmin):
     date_hierarchy = "created_at"
     inlines = [TrainingRecordInline]
     show_full_result_count = False
+    actions = ["merge_duplicates"]
+
+    @admin.action(description="Merge two duplicate participants", permissions=["delete"])
+    def merge_duplicates(self, request: HttpRequest, queryset: QuerySet[Participant]) -> HttpResponse | None:
+        """Intermediate page: choose the participant to keep and give a reason, then merge (ecf.services.merges)."""
+        pair = list(queryset.order_by("created_at", "pk")[:3])
+        if len(pair) != 2:
+            self.message_user(request, "Choose exactly two participants to merge.", messages.ERROR)
+            return None
+        form = MergeParticipantsForm(pair, request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            keep = form.cleaned_data["keep"]
+            duplicate = pair[1] if keep == pair[0] else pair[0]
+            try:
+                participant_merge(
+                    keep=keep,
+                    duplicate=duplicate,
+                    reason=form.cleaned_data["reason"],
+                    merged_by=request.user.get_username(),
+                )
+            except ValidationError as error:
+                for message in error.messages:
+                    self.message_user(request, message, messages.ERROR)
+                return None
+            self.message_user(request, f"{duplicate.pk} merged into {keep} ({keep.pk}).", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Merge duplicate participants",
+            "opts": self.model._meta,
+            "participants": pair,
+            "form": form,
+            "action": "merge_duplicates",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/ecf/participant_merge.html", context)
 
 
 @admin.register(ParticipantIdChange)

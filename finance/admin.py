@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -14,13 +15,15 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from ecf.admin import HistoryAdmin
-from ecf.models import Declaration
+from ecf.admin import HistoryAdmin, TrainingRecordAdmin
+from ecf.choices import FundingEligibility
+from ecf.models import Declaration, TrainingRecord
 from finance.calculators import money
 from finance.choices import StatementStatus
 from finance.models import Adjustment, Band, Contract, JobRun, Statement
 from finance.services.attachments import declaration_attach_to_statement
 from finance.services.contracts import contract_copy_as_new_version, statements_repoint
+from finance.services.eligibility import submitted_declarations, training_record_record_eligibility
 from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
 from finance.services.statements import statement_authorise_payment, statement_breakdown
 
@@ -311,3 +314,61 @@ class JobRunAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: JobRun | None = None) -> bool:
         return False
+
+
+class RecordEligibilityForm(forms.Form):
+    eligibility = forms.ChoiceField(choices=FundingEligibility.choices, widget=forms.RadioSelect)
+    # Not stripped: the service judges a blank reason and says why.
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), strip=False, help_text="Kept in the history.")
+
+
+# Recording eligibility attaches declarations to statements (finance), so its action lives here: the
+# training record admin is re-registered as this subclass, the documented way of extending another app's
+# admin (a proxy model would bring its own, empty, history table).
+admin.site.unregister(TrainingRecord)
+
+
+@admin.register(TrainingRecord)
+class FinanceTrainingRecordAdmin(TrainingRecordAdmin):
+    actions = ["record_funding_eligibility"]
+
+    @admin.action(description="Record funding eligibility", permissions=["change"])
+    def record_funding_eligibility(
+        self, request: HttpRequest, queryset: QuerySet[TrainingRecord]
+    ) -> HttpResponse | None:
+        """Intermediate page: the eligibility and a reason; eligible records' submitted declarations are paid."""
+        records = list(queryset.select_related("participant", "cohort"))
+        form = RecordEligibilityForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for record in records:
+                try:
+                    moved = training_record_record_eligibility(
+                        record=record,
+                        eligibility=form.cleaned_data["eligibility"],
+                        reason=form.cleaned_data["reason"],
+                        recorded_by=request.user.get_username(),
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{record}: {' '.join(error.messages)}", messages.ERROR)
+                    continue
+                self.message_user(
+                    request, f"{record}: {moved} declaration(s) now eligible on a statement.", messages.SUCCESS
+                )
+                waiting = submitted_declarations(record=record).count()
+                if form.cleaned_data["eligibility"] == FundingEligibility.ELIGIBLE and waiting:
+                    self.message_user(
+                        request,
+                        f"{record}: {waiting} declaration(s) stay submitted: no open output statement.",
+                        messages.WARNING,
+                    )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record funding eligibility",
+            "opts": self.model._meta,
+            "records": records,
+            "form": form,
+            "action": "record_funding_eligibility",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/finance/record_eligibility.html", context)

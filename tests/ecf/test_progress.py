@@ -27,6 +27,5 @@ def test_a_bar_redrawn_in_place_on_a_terminal():
     progress.finish()
 
     assert out.getvalue() == (
-        "\r[#######.......................] 1 of 4 rows checked"
-        "\r[##############################] 4 of 4 rows checked\n"
+        "\r[#######.......................] 1 of 4 rows checked\r[##############################] 4 of 4 rows checked\n"
     )

@@ -1,0 +1,170 @@
+"""Logs: one access line per request with its request id, JSON when asked, and never a secret.
+
+Secrets are query strings, request bodies, Authorization headers, tokens and e-mail addresses."""
+
+import json
+import logging
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from api.tokens import api_token_create
+from config.logging import JsonFormatter
+from config.request_id import HEADER, RequestIdFilter
+from tests.api.conftest import JSON_API
+from tests.ecf.factories import LeadProviderFactory
+
+pytestmark = pytest.mark.django_db
+
+PROJECT = Path(__file__).resolve().parents[2]
+EMAIL = "jo.bloggs@example.org"
+TOKEN_LIKE = "ecfp_notarealtokenbutlookslikeone123"
+QUERY_VALUE = "secret-query-value-7f3a"
+UUID_HEX = re.compile(r"^[0-9a-f]{32}$")
+
+
+class Collect(logging.Handler):
+    """Formats every record the way production does (LOG_FORMAT=json) and keeps the lines."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.addFilter(RequestIdFilter())
+        self.setFormatter(JsonFormatter())
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+    def entries(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.lines]
+
+    def access(self) -> list[dict[str, Any]]:
+        return [entry for entry in self.entries() if entry["logger"] == "config.access"]
+
+
+@pytest.fixture
+def logs() -> Iterator[Collect]:
+    handler = Collect()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        root.removeHandler(handler)
+
+
+@pytest.fixture
+def token() -> str:
+    _, plaintext = api_token_create(lead_provider=LeadProviderFactory.create(name="Ambition Institute"))
+    return plaintext
+
+
+def test_no_secret_reaches_any_log_line(logs, token):
+    client = Client()
+    query = {"filter[email]": EMAIL, "token": TOKEN_LIKE, "q": QUERY_VALUE}
+    client.get("/api/v3/statements", query, headers={"Authorization": f"Bearer {token}"})
+    client.get("/api/v3/participants/ecf", {"filter[cohort]": EMAIL}, headers={"Authorization": f"Bearer {token}"})
+    body = json.dumps({"data": {"type": "ecf-partnership", "attributes": {"email": EMAIL, "token": TOKEN_LIKE}}})
+    client.post(
+        f"/api/v3/partnerships/ecf?email={EMAIL}",
+        body,
+        content_type=JSON_API,
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    client.get("/api/v3/statements", headers={"Authorization": f"Bearer {TOKEN_LIKE}"})  # refused: 401
+    client.get(f"/api/v3/participants/ecf/{EMAIL}/{TOKEN_LIKE}", headers={"Authorization": f"Bearer {token}"})
+
+    assert len(logs.access()) == 5
+    assert any(entry["logger"] == "django.request" for entry in logs.entries())  # the 4xx warnings are in scope
+    for line in logs.lines:
+        for secret in (EMAIL, TOKEN_LIKE, QUERY_VALUE, token, "filter[", "?"):
+            assert secret not in line, line
+
+
+def test_each_request_logs_one_access_line_with_its_request_id(logs, token):
+    response = Client().get(
+        "/api/v3/statements?page[per_page]=5", headers={"Authorization": f"Bearer {token}", HEADER: "trace-42.a_B"}
+    )
+
+    assert response[HEADER] == "trace-42.a_B"
+    [access] = logs.access()
+    assert access == {
+        "time": access["time"],
+        "level": "INFO",
+        "logger": "config.access",
+        "message": f"GET /api/v3/statements {response.status_code} {access['duration_ms']}ms",
+        "request_id": "trace-42.a_B",
+        "method": "GET",
+        "path": "/api/v3/statements",
+        "status": response.status_code,
+        "duration_ms": access["duration_ms"],
+        "lead_provider": "Ambition Institute",
+    }
+    assert isinstance(access["duration_ms"], float)
+
+
+def test_an_unauthenticated_request_names_no_lead_provider(logs):
+    response = Client().get("/healthcheck")
+
+    [access] = logs.access()
+    assert access["lead_provider"] is None
+    assert access["status"] == 200
+    assert access["request_id"] == response[HEADER]
+
+
+@pytest.mark.parametrize(
+    "offered",
+    ["", "has space", "x" * 65, "new\nline", "semi;colon", f"{EMAIL}"],
+)
+def test_an_unsafe_request_id_is_replaced_by_a_new_one(logs, offered):
+    response = Client().get("/healthcheck", headers={HEADER: offered} if offered else {})
+
+    assert UUID_HEX.match(response[HEADER])
+    assert logs.access()[0]["request_id"] == response[HEADER]
+
+
+def test_error_lines_logged_after_the_middleware_carry_the_request_id(logs):
+    response = Client().get("/api/v3/statements", headers={HEADER: "abc-401"})  # no token: 401
+
+    assert response.status_code == 401
+    [warning] = [entry for entry in logs.entries() if entry["logger"] == "django.request"]
+    assert warning["request_id"] == "abc-401"
+    assert warning["level"] == "WARNING"
+
+
+def test_lines_outside_a_request_have_no_request_id(logs):
+    logging.getLogger("finance.jobs").warning("Daily job ran")
+
+    assert logs.entries()[-1]["request_id"] == "-"
+
+
+LOG_ONE_LINE = "import django, logging; django.setup(); logging.getLogger('x').warning('hello')"
+
+
+@pytest.mark.parametrize(
+    ("log_format", "is_json"),
+    [("json", True), ("", False)],
+)
+def test_log_format_selects_json_lines(log_format, is_json):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_FORMAT": log_format}
+    result = subprocess.run(
+        [sys.executable, "-c", LOG_ONE_LINE], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+    line = result.stderr.strip()
+    if is_json:
+        entry = json.loads(line)
+        assert (entry["level"], entry["logger"], entry["message"], entry["request_id"]) == (
+            "WARNING",
+            "x",
+            "hello",
+            "-",
+        )
+    else:
+        assert line.endswith("WARNING x [-] hello")
