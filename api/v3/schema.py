@@ -4,6 +4,7 @@ bodies, and the hook that keeps the alias paths (the successor service's, withou
 from functools import cache
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -36,6 +37,28 @@ def single(resource: type[serializers.Serializer]) -> type[serializers.Serialize
     """`{"data": <resource>}`, documented as the component `<Resource>Response`."""
     name = resource.__name__.removesuffix("Serializer") + "ResponseSerializer"
     return type(name, (serializers.Serializer,), {"data": resource(), "__module__": __name__})
+
+
+def request_body(component: str, resource_type: str, attributes: type[serializers.Serializer]) -> type:
+    """The documented request body `{"data": {"type": <resource_type>, "attributes": <attributes>}}`, as the
+    components `<component>` and `<component>Data`. Documentation only: views read bodies with
+    `api.jsonapi.requests.validated_attributes`."""
+    data = extend_schema_serializer(component_name=f"{component}Data")(
+        type(
+            f"{component}DataSerializer",
+            (serializers.Serializer,),
+            {
+                "type": serializers.CharField(
+                    required=False, help_text=f"The kind of request: `{resource_type}`. Not checked."
+                ),
+                "attributes": attributes(),
+                "__module__": __name__,
+            },
+        )
+    )
+    return extend_schema_serializer(component_name=component)(
+        type(f"{component}BodySerializer", (serializers.Serializer,), {"data": data(), "__module__": __name__})
+    )
 
 
 def exclude_alias_paths(endpoints: list[tuple[str, str, str, Any]], **kwargs: Any) -> list[tuple[str, str, str, Any]]:

@@ -8,6 +8,7 @@ from rest_framework import serializers
 from api.jsonapi.dates import parse_rfc3339
 from api.jsonapi.fields import BlankAsNullChoiceField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
+from api.v3.schema import request_body
 from ecf.choices import (
     REFUNDABLE_DECLARATION_STATES,
     CourseIdentifier,
@@ -154,16 +155,6 @@ class ParticipantDeclarationCreateSerializer(serializers.Serializer):
     )
 
 
-class ParticipantDeclarationCreateDataSerializer(serializers.Serializer):
-    type = serializers.CharField(
-        required=False, help_text="The kind of request: `participant-declaration`. Not checked."
-    )
-    attributes = ParticipantDeclarationCreateSerializer()
-
-
-class ParticipantDeclarationCreateBodySerializer(serializers.Serializer):
-    """A declaration to submit, as `{"data": {"type": ..., "attributes": {...}}}`."""
-
-    # Documentation only: the view reads the body with `api.jsonapi.requests.validated_attributes`.
-
-    data = ParticipantDeclarationCreateDataSerializer()  # type: ignore[assignment]
+ParticipantDeclarationCreateBodySerializer = request_body(
+    "ParticipantDeclarationCreateBody", "participant-declaration", ParticipantDeclarationCreateSerializer
+)

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from api.jsonapi.fields import BlankAsNullCharField, BlankAsNullChoiceField, CohortField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
+from api.v3.schema import request_body
 from ecf import clock
 from ecf.choices import (
     SCHEDULE_IDENTIFIERS,
@@ -279,36 +280,14 @@ class ParticipantChangeScheduleSerializer(serializers.Serializer):
         return int(value) if value else None
 
 
-def _request_body(component: str, resource_type: str, attributes: type[serializers.Serializer]) -> type:
-    """The documented request body `{"data": {"type": <resource_type>, "attributes": <attributes>}}`."""
-    data = extend_schema_serializer(component_name=f"{component}Data")(
-        type(
-            f"{component}DataSerializer",
-            (serializers.Serializer,),
-            {
-                "type": serializers.ChoiceField(
-                    [(resource_type, resource_type)], required=False, help_text="The kind of request (not checked)."
-                ),
-                "attributes": attributes(),
-                "__module__": __name__,
-            },
-        )
-    )
-    return extend_schema_serializer(component_name=component)(
-        type(f"{component}BodySerializer", (serializers.Serializer,), {"data": data(), "__module__": __name__})
-    )
-
-
 # Component names gain "Request" in the document: ECFParticipantWithdrawRequest, as in the public document.
-ParticipantWithdrawRequestSerializer = _request_body(
+ParticipantWithdrawRequestSerializer = request_body(
     "ECFParticipantWithdraw", "participant-withdraw", ParticipantWithdrawSerializer
 )
-ParticipantDeferRequestSerializer = _request_body(
-    "ECFParticipantDefer", "participant-defer", ParticipantDeferSerializer
-)
-ParticipantResumeRequestSerializer = _request_body(
+ParticipantDeferRequestSerializer = request_body("ECFParticipantDefer", "participant-defer", ParticipantDeferSerializer)
+ParticipantResumeRequestSerializer = request_body(
     "ECFParticipantResume", "participant-resume", ParticipantResumeSerializer
 )
-ParticipantChangeScheduleRequestSerializer = _request_body(
+ParticipantChangeScheduleRequestSerializer = request_body(
     "ECFParticipantChangeSchedule", "participant-change-schedule", ParticipantChangeScheduleSerializer
 )

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from api.jsonapi.fields import BlankAsNullChoiceField, CohortField, UtcDateTimeField
 from api.jsonapi.serializers import ResourceSerializer
+from api.v3.schema import request_body
 from partnerships.choices import ChallengeReason, PartnershipStatus
 
 
@@ -76,33 +77,5 @@ class PartnershipUpdateSerializer(serializers.Serializer):
     )
 
 
-class PartnershipCreateDataSerializer(serializers.Serializer):
-    type = serializers.CharField(
-        required=False, help_text="The kind of request: `ecf-partnership` (or `partnership`). Not checked."
-    )
-    attributes = PartnershipCreateSerializer()
-
-
-class PartnershipCreateBodySerializer(serializers.Serializer):
-    """A partnership to report, as `{"data": {"type": ..., "attributes": {...}}}`."""
-
-    # Documentation only: the view reads the body with `api.jsonapi.requests.validated_attributes`.
-
-    # Documents the body only (never validates), so `data` may shadow the serializer's own attribute.
-    data = PartnershipCreateDataSerializer()  # type: ignore[assignment]
-
-
-class PartnershipUpdateDataSerializer(serializers.Serializer):
-    type = serializers.CharField(
-        required=False, help_text="The kind of request: `ecf-partnership-update` (or `partnership`). Not checked."
-    )
-    attributes = PartnershipUpdateSerializer()
-
-
-class PartnershipUpdateBodySerializer(serializers.Serializer):
-    """A change of delivery partner, as `{"data": {"type": ..., "attributes": {...}}}`."""
-
-    # Documentation only: the view reads the body with `api.jsonapi.requests.validated_attributes`.
-
-    # Documents the body only (never validates), so `data` may shadow the serializer's own attribute.
-    data = PartnershipUpdateDataSerializer()  # type: ignore[assignment]
+PartnershipCreateBodySerializer = request_body("PartnershipCreateBody", "partnership", PartnershipCreateSerializer)
+PartnershipUpdateBodySerializer = request_body("PartnershipUpdateBody", "partnership", PartnershipUpdateSerializer)
