@@ -1,7 +1,15 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 
 from ecf.admin import HistoryAdmin
+from partnerships.choices import ChallengeReason
 from partnerships.models import Partnership, ProviderRelationship
+from partnerships.services import partnership_challenge
 
 
 @admin.register(ProviderRelationship)
@@ -11,6 +19,12 @@ class ProviderRelationshipAdmin(HistoryAdmin):
     list_filter = ["lead_provider", "cohort"]
     search_fields = ["lead_provider__name", "delivery_partner__name"]
     ordering = ["lead_provider__name", "-cohort__start_year", "delivery_partner__name"]
+
+
+class ChallengeForm(forms.Form):
+    reason = forms.ChoiceField(
+        choices=ChallengeReason.choices, widget=forms.RadioSelect, help_text="Why the school challenged it."
+    )
 
 
 @admin.register(Partnership)
@@ -32,3 +46,33 @@ class PartnershipAdmin(HistoryAdmin):
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
     show_full_result_count = False
+    actions = ["record_challenge"]
+
+    @admin.action(description="Record the school's challenge", permissions=["change"])
+    def record_challenge(self, request: HttpRequest, queryset: QuerySet[Partnership]) -> HttpResponse | None:
+        """Intermediate page: the school's reason; each selected partnership is challenged with it."""
+        partnerships = list(queryset.select_related("school", "lead_provider", "cohort"))
+        form = ChallengeForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for partnership in partnerships:
+                try:
+                    partnership_challenge(
+                        partnership=partnership,
+                        reason=form.cleaned_data["reason"],
+                        recorded_by=request.user.get_username(),
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{partnership}: {' '.join(error.messages)}", messages.ERROR)
+                    continue
+                self.message_user(request, f"{partnership}: challenged.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Record the school's challenge",
+            "opts": self.model._meta,
+            "partnerships": partnerships,
+            "form": form,
+            "action": "record_challenge",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/partnerships/partnership_challenge.html", context)

@@ -24,7 +24,7 @@ from ecf import clock
 from ecf.audit import set_change_reason
 from ecf.choices import InductionProgrammeChoice
 from ecf.models import Cohort, DeliveryPartner, LeadProvider, School, SchoolCohort
-from partnerships.choices import PartnershipStatus
+from partnerships.choices import ChallengeReason, PartnershipStatus
 from partnerships.models import Partnership, ProviderRelationship
 
 COHORT_INVALID = "The '#/cohort' you have entered is invalid. Check the cohort and try again."
@@ -215,3 +215,34 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     year, month_index = divmod(day.year * 12 + day.month - 1 + months, 12)
     month = month_index + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+CHALLENGE_REASON_INVALID = "Choose why the school challenged the partnership: {choices}."
+PARTNERSHIP_ALREADY_CHALLENGED = "The school has already challenged this partnership."
+
+
+def partnership_challenge(
+    *, partnership: Partnership, reason: str, challenged_at: dt.datetime | None = None, recorded_by: str
+) -> Partnership:
+    """Records (in the back office) that the school challenged `partnership` for `reason`, one of
+    `ChallengeReason`; returns it, challenged at `challenged_at` (now by default).
+
+    Staff may record a challenge at any time, whatever the challenge deadline (domain rules §9). An
+    already challenged partnership is refused. The provider then no longer sees the partnership's
+    participants (decision D8) until it reports the partnership again."""
+    with transaction.atomic():
+        locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+        errors: dict[str, list[str]] = {}
+        if locked.is_challenged:
+            errors["partnership"] = [PARTNERSHIP_ALREADY_CHALLENGED]
+        if reason not in ChallengeReason.values:
+            errors["reason"] = [CHALLENGE_REASON_INVALID.format(choices=", ".join(ChallengeReason.values))]
+        if errors:
+            raise ValidationError(errors)
+
+        locked.status = PartnershipStatus.CHALLENGED
+        locked.challenge_reason = reason
+        locked.challenged_at = challenged_at or clock.now()
+        set_change_reason(locked, f"challenged ({reason}) recorded by {recorded_by}")
+        locked.save()
+        return locked
