@@ -146,8 +146,6 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # ...for that username f
 AXES_COOLOFF_TIME = timedelta(hours=1)  # ...for an hour; each refused attempt meanwhile restarts the hour
 AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears the failures counted so far
 AXES_VERBOSE = False  # no start-up banner on every command
-# The same client address as the API rate limits: behind TRUSTED_PROXY_COUNT proxies, not a spoofable header.
-AXES_CLIENT_IP_CALLABLE = "api.ratelimit.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
