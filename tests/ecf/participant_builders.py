@@ -8,12 +8,13 @@ mentor tests.
     period(record, provider, unconfirmed=True)      # ... not yet in a partnership
     period(record, None)                            # school-led
     period(record, provider, end=..., leaving=True) # ended, reported by the school as leaving
+    enrolled(provider, as_mentor=True)              # a new mentor record with an open period with `provider`
 """
 
 import datetime as dt
 from typing import Any
 
-from ecf.choices import InductionStatus, ParticipantType
+from ecf.choices import InductionStatus, ParticipantType, TrainingStatus
 from ecf.models import Cohort, LeadProvider, MentorAssignment, Participant, School, TrainingPeriod, TrainingRecord
 from partnerships.models import Partnership
 from tests.ecf.factories import (
@@ -93,3 +94,18 @@ def assign_mentor(
         start_date=start or dt.date(ect_record.cohort.start_year, 9, 1),
         end_date=end,
     )
+
+
+def enrolled(
+    lead_provider: LeadProvider,
+    *,
+    year: int = 2024,
+    as_mentor: bool = False,
+    status: TrainingStatus = TrainingStatus.ACTIVE,
+    school: School | None = None,
+    **fields: Any,
+) -> TrainingRecord:
+    """A training record with an open period with `lead_provider` (in its partnership) in `status`."""
+    record = (mentor if as_mentor else ect)(year=year, **fields)
+    period(record, lead_provider, school=school, training_status=status)
+    return record

@@ -44,7 +44,7 @@ from tests.ecf.factories import (
     SchoolFactory,
     TrainingStatusChangeFactory,
 )
-from tests.ecf.participant_builders import ect, mentor, partnership, period
+from tests.ecf.participant_builders import ect, enrolled, mentor, partnership, period
 from tests.partnerships.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,13 +64,6 @@ def me():
 @pytest.fixture
 def other():
     return LeadProviderFactory.create()
-
-
-def enrolled(lead_provider, *, year=2024, as_mentor=False, status=ACTIVE, school=None, **fields):
-    """A training record with an open period with `lead_provider` (in its partnership) in `status`."""
-    record = (mentor if as_mentor else ect)(year=year, **fields)
-    period(record, lead_provider, school=school, training_status=status)
-    return record
 
 
 def course_of(record):

@@ -46,7 +46,7 @@ from tests.ecf.factories import (
     SchoolFactory,
     TrainingStatusChangeFactory,
 )
-from tests.ecf.participant_builders import ect, mentor, partnership, period
+from tests.ecf.participant_builders import ect, enrolled, mentor, partnership, period
 from tests.partnerships.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -88,12 +88,6 @@ def enrolment(response, record) -> dict[str, Any]:
         if item["training_record_id"] == str(record.pk)
     ]
     return found
-
-
-def enrolled(lead_provider, *, year=2024, as_mentor=False, status=ACTIVE, school=None, **fields) -> TrainingRecord:
-    record = (mentor if as_mentor else ect)(year=year, **fields)
-    period(record, lead_provider, school=school, training_status=status)
-    return record
 
 
 def snapshot():
