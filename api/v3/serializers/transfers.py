@@ -1,6 +1,3 @@
-from typing import Any
-
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.jsonapi.fields import UtcDateTimeField
@@ -8,7 +5,7 @@ from api.jsonapi.serializers import ResourceSerializer
 from ecf import clock
 from ecf.models import Participant
 from ecf.selectors.transfers import participant_transfers
-from ecf.transfers import TransferStatus, TransferType
+from ecf.transfers import Transfer, TransferStatus, TransferType
 
 
 class TransferLeavingSerializer(serializers.Serializer):
@@ -29,6 +26,14 @@ class TransferJoiningSerializer(serializers.Serializer):
         help_text="The lead provider training the participant at that school; null for school-led training.",
     )
     date = serializers.DateField(source="start_date", help_text="The participant's first day at the school.")
+
+
+class TransferListSerializer(serializers.ListSerializer):
+    """A participant's transfers, worked out from its prefetched periods; as a nested list field its child
+    serializer is built once per response, not once per participant."""
+
+    def get_attribute(self, instance: Participant) -> list[Transfer]:
+        return participant_transfers(instance, lead_provider=self.context["lead_provider"], today=clock.today())
 
 
 class ParticipantTransferItemSerializer(serializers.Serializer):
@@ -52,20 +57,21 @@ class ParticipantTransferItemSerializer(serializers.Serializer):
         allow_null=True, help_text="The school the participant joined; null until a school reports them joining."
     )
 
+    class Meta:
+        list_serializer_class = TransferListSerializer
+
 
 class ParticipantTransferAttributesSerializer(serializers.Serializer):
     updated_at = UtcDateTimeField(
         source="api_updated_at", help_text="When any data shown for the participant last changed."
     )
-    transfers = serializers.SerializerMethodField(
+    transfers = ParticipantTransferItemSerializer(
+        many=True,
+        source="*",
+        read_only=True,
         help_text="The participant's moves between schools that involve you: you trained them at the school they "
-        "left or the school they joined."
+        "left or the school they joined.",
     )
-
-    @extend_schema_field(ParticipantTransferItemSerializer(many=True))
-    def get_transfers(self, participant: Participant) -> Any:
-        transfers = participant_transfers(participant, lead_provider=self.context["lead_provider"], today=clock.today())
-        return ParticipantTransferItemSerializer(transfers, many=True).data
 
 
 class ParticipantTransferSerializer(ResourceSerializer):
