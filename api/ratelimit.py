@@ -129,6 +129,16 @@ def client_ip(request: HttpRequest) -> str:
         return candidate[:MAX_IP_LENGTH]
 
 
+def client_ip_address(request: HttpRequest) -> str | None:
+    """`client_ip` when it is a valid address, else None: for the staff sign-in lockout (django-axes'
+    AXES_CLIENT_IP_CALLABLE), which stores it in an IP address column and counts a missing one as its own key."""
+    candidate = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
 def is_rate_limited(path: str) -> bool:
     return path.startswith("/api/") and not path.startswith("/api/docs/")
 

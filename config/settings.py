@@ -145,6 +145,8 @@ AXES_FAILURE_LIMIT = 5  # the 5th wrong password (since the last success) locks 
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # ...for that username from that IP address only
 AXES_COOLOFF_TIME = timedelta(hours=1)  # ...for an hour; each refused attempt meanwhile restarts the hour
 AXES_RESET_ON_SUCCESS = True  # a successful sign-in clears the failures counted so far
+# The same client address as the rate limits: behind TRUSTED_PROXY_COUNT proxies, the one they saw.
+AXES_CLIENT_IP_CALLABLE = "api.ratelimit.client_ip_address"
 AXES_VERBOSE = False  # no start-up banner on every command
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -2,9 +2,11 @@
 address after five wrong passwords."""
 
 import io
+from typing import Any
 
 import pytest
 import time_machine
+from axes.models import AccessAttempt
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
@@ -174,6 +176,40 @@ def test_the_lockout_is_for_that_address_only(staff_user: User, client: Client) 
 
     assert sign_in(client, "the right password", ip="198.51.100.7") == 302
     assert signed_in(client)
+
+
+def test_behind_a_trusted_proxy_the_lockout_is_for_the_address_the_proxy_saw(
+    staff_user: User, client: Client, settings: Any
+) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.5"
+    for _ in range(5):
+        client.post(
+            "/admin/login/",
+            {"username": EMAIL, "password": "wrong"},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR="192.0.2.1",
+        )
+
+    colleague = client.post(
+        "/admin/login/",
+        {"username": EMAIL, "password": "the right password", "next": "/admin/"},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+
+    assert colleague.status_code == 302
+    assert AccessAttempt.objects.get().ip_address == "192.0.2.1"
+
+
+def test_a_sign_in_without_a_client_address_is_still_counted(staff_user: User, client: Client) -> None:
+    statuses = [
+        client.post("/admin/login/", {"username": EMAIL, "password": "wrong"}, REMOTE_ADDR="").status_code
+        for _ in range(5)
+    ]
+
+    assert statuses == [200, 200, 200, 200, 429]
+    assert AccessAttempt.objects.get().ip_address is None
 
 
 def test_the_lockout_lifts_an_hour_after_the_last_attempt(staff_user: User, client: Client) -> None:
