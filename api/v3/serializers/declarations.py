@@ -88,6 +88,25 @@ class ParticipantDeclarationSerializer(ResourceSerializer):
 
     resource_type = "participant-declaration"
     attributes_serializer = ParticipantDeclarationAttributesSerializer
+    # What the fields above read: lists fetch only these columns (a declaration row has a dozen more).
+    columns = (
+        "participant_id",
+        "declaration_type",
+        "declaration_date",
+        "course_identifier",
+        "state",
+        "api_updated_at",
+        "created_at",
+        "delivery_partner_id",
+        "payment_statement_id",
+        "clawback_statement_id",
+        "ineligible_reason",
+        "mentor_id",
+        "pupil_premium_uplift",
+        "sparsity_uplift",
+        "evidence_held",
+        "lead_provider__name",
+    )
 
 
 @extend_schema_field({"type": "string", "format": "date-time", "example": "2025-10-01T10:00:00Z"})

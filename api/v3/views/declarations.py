@@ -75,7 +75,7 @@ class ParticipantDeclarationViewSet(ResourceViewSet):
     default_sort = ("created_at",)
 
     def get_queryset(self) -> QuerySet[Any]:
-        return declaration_list(lead_provider=self.lead_provider)
+        return declaration_list(lead_provider=self.lead_provider).only(*ParticipantDeclarationSerializer.columns)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         attributes = validated_attributes(ParticipantDeclarationCreateSerializer, request)
