@@ -22,10 +22,12 @@ from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, 
 from ecf import clock
 from ecf.choices import ParticipantStatus, ParticipantType, TrainingStatus
 from ecf.models import (
+    Cohort,
     LeadProvider,
     MentorAssignment,
     Participant,
     ParticipantIdChange,
+    Schedule,
     TrainingPeriod,
     TrainingRecord,
     TrainingStatusChange,
@@ -52,6 +54,15 @@ ENROLMENT_PERIOD_FIELDS = (
     "school__urn",
     "partnership__delivery_partner_id",
     "partnership__challenged_at",
+)
+
+
+# Of a training record, an enrolment shows its own columns but `updated_at`, and only a name of its cohort
+# and schedule (the year, the identifier).
+RECORD_FIELDS_NOT_SHOWN = (
+    "updated_at",
+    *(f"cohort__{field.name}" for field in Cohort._meta.concrete_fields if field.name not in ("id", "start_year")),
+    *(f"schedule__{field.name}" for field in Schedule._meta.concrete_fields if field.name not in ("id", "identifier")),
 )
 
 
@@ -96,6 +107,7 @@ def participant_list(*, lead_provider: LeadProvider, today: date | None = None) 
     records = (
         visible_training_record_list(lead_provider=lead_provider)
         .select_related("cohort", "schedule")
+        .defer(*RECORD_FIELDS_NOT_SHOWN)
         .prefetch_related(
             Prefetch(
                 "training_periods",
@@ -106,14 +118,17 @@ def participant_list(*, lead_provider: LeadProvider, today: date | None = None) 
             ),
             Prefetch(
                 "training_status_changes",
-                queryset=TrainingStatusChange.objects.filter(lead_provider=lead_provider).order_by(
-                    "-changed_at", "-created_at", "-id"
-                ),
+                queryset=TrainingStatusChange.objects.filter(lead_provider=lead_provider)
+                .only("training_record_id", "training_status", "reason", "changed_at")
+                .order_by("-changed_at", "-created_at", "-id"),
                 to_attr="provider_status_changes",
             ),
             Prefetch(
                 "mentor_assignments",
-                queryset=current_mentor_assignment_list(today=today).select_related("mentor").order_by("start_date"),
+                queryset=current_mentor_assignment_list(today=today)
+                .select_related("mentor")
+                .only("ect_id", "start_date", "end_date", "mentor__participant_id")
+                .order_by("start_date"),
                 to_attr="current_mentor_assignments",
             ),
         )
