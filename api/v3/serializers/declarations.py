@@ -7,7 +7,7 @@ from rest_framework import serializers
 
 from api.jsonapi.dates import parse_rfc3339
 from api.jsonapi.fields import BlankAsNullChoiceField, UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 from api.v3.schema import request_body
 from ecf.choices import (
     REFUNDABLE_DECLARATION_STATES,
@@ -23,7 +23,7 @@ from ecf.models import Declaration
 PAID_STATES = (DeclarationState.PAID, *REFUNDABLE_DECLARATION_STATES)
 
 
-class ParticipantDeclarationAttributesSerializer(serializers.Serializer):
+class ParticipantDeclarationAttributesSerializer(RowSerializer):
     participant_id = serializers.UUIDField(help_text="The participant's id.")
     declaration_type = serializers.ChoiceField(
         choices=DeclarationType.choices, help_text="The milestone the declaration is for."

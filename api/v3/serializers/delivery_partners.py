@@ -2,11 +2,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.jsonapi.fields import UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 from ecf.models import DeliveryPartner
 
 
-class DeliveryPartnerAttributesSerializer(serializers.Serializer):
+class DeliveryPartnerAttributesSerializer(RowSerializer):
     name = serializers.CharField(help_text="The name of the delivery partner.")
     cohort = serializers.SerializerMethodField(
         help_text="The cohorts in which you may report partnerships with this delivery partner, oldest first."

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from api.jsonapi.fields import BlankAsNullCharField, BlankAsNullChoiceField, CohortField, UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 from api.v3.schema import request_body
 from ecf import clock
 from ecf.choices import (
@@ -58,14 +58,14 @@ class NamedEnumFieldExtension(OpenApiSerializerFieldExtension):
         return component.ref
 
 
-class ParticipantWithdrawalSerializer(serializers.Serializer):
+class ParticipantWithdrawalSerializer(RowSerializer):
     reason = NamedEnumField(
         WithdrawReason.choices, enum_name="WithdrawReasonEnum", help_text="Why you withdrew the participant."
     )
     date = UtcDateTimeField(source="changed_at", help_text="When you withdrew the participant.")
 
 
-class ParticipantDeferralSerializer(serializers.Serializer):
+class ParticipantDeferralSerializer(RowSerializer):
     reason = NamedEnumField(
         DeferReason.choices, enum_name="DeferReasonEnum", help_text="Why you deferred the participant."
     )
@@ -81,7 +81,7 @@ class EnrolmentListSerializer(serializers.ListSerializer):
         return participant_enrolments(instance, today=clock.today())
 
 
-class ParticipantEnrolmentSerializer(serializers.Serializer):
+class ParticipantEnrolmentSerializer(RowSerializer):
     """One training record of the participant (as an ECT or as a mentor) that you train or trained.
     School, delivery partner and statuses come from your latest training period for it."""
 
@@ -192,13 +192,13 @@ class ParticipantEnrolmentSerializer(serializers.Serializer):
         list_serializer_class = EnrolmentListSerializer
 
 
-class ParticipantIdChangeSerializer(serializers.Serializer):
+class ParticipantIdChangeSerializer(RowSerializer):
     from_participant_id = serializers.UUIDField(help_text="The retired participant id (a merged duplicate).")
     to_participant_id = serializers.UUIDField(help_text="The participant id that replaced it.")
     changed_at = UtcDateTimeField(source="created_at", help_text="When the participant id changed.")
 
 
-class ParticipantAttributesSerializer(serializers.Serializer):
+class ParticipantAttributesSerializer(RowSerializer):
     full_name = serializers.CharField(help_text="The participant's full name.")
     teacher_reference_number = BlankAsNullCharField(
         source="trn", help_text="The participant's teacher reference number (TRN); null when not known."

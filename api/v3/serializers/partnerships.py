@@ -1,12 +1,12 @@
 from rest_framework import serializers
 
 from api.jsonapi.fields import BlankAsNullChoiceField, CohortField, UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 from api.v3.schema import request_body
 from partnerships.choices import ChallengeReason, PartnershipStatus
 
 
-class PartnershipAttributesSerializer(serializers.Serializer):
+class PartnershipAttributesSerializer(RowSerializer):
     cohort = CohortField(help_text="The cohort of the partnership, e.g. 2024.")
     urn = serializers.CharField(source="school.urn", help_text="The Unique Reference Number (URN) of the school.")
     school_id = serializers.UUIDField(help_text="The id of the school you are partnered with.")

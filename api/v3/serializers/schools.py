@@ -1,11 +1,11 @@
 from rest_framework import serializers
 
 from api.jsonapi.fields import CohortField, UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 from ecf.choices import InductionProgrammeChoice
 
 
-class SchoolAttributesSerializer(serializers.Serializer):
+class SchoolAttributesSerializer(RowSerializer):
     name = serializers.CharField(help_text="The name of the school.")
     urn = serializers.CharField(help_text="The Unique Reference Number (URN) of the school.")
     cohort = CohortField(source="cohort_year", help_text="The cohort requested in filter[cohort], e.g. 2024.")

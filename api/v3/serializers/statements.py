@@ -5,12 +5,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.jsonapi.fields import CohortField, ConstantField, MoneyField, UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 from finance.choices import StatementStatus
 from finance.models import Statement
 
 
-class StatementAttributesSerializer(serializers.Serializer):
+class StatementAttributesSerializer(RowSerializer):
     month = serializers.CharField(source="month_name", help_text="The statement's month, e.g. May.")
     year = serializers.CharField(help_text="The statement's calendar year, e.g. 2022.")
     type = ConstantField("ecf", help_text="Type of statement.")
@@ -31,7 +31,7 @@ class StatementSerializer(ResourceSerializer):
     attributes_serializer = StatementAttributesSerializer
 
 
-class BreakdownLineSerializer(serializers.Serializer):
+class BreakdownLineSerializer(RowSerializer):
     declaration_type = serializers.CharField(help_text="The milestone, e.g. started or retained-1.")
     band = serializers.CharField(help_text="The band (A to D), or flat for 2025 mentors.")
     count = serializers.IntegerField(help_text="How many declarations.")
@@ -39,12 +39,12 @@ class BreakdownLineSerializer(serializers.Serializer):
     subtotal = MoneyField(help_text="count times fee.")
 
 
-class UnpaidDeclarationsSerializer(serializers.Serializer):
+class UnpaidDeclarationsSerializer(RowSerializer):
     declaration_type = serializers.CharField()
     count = serializers.IntegerField(help_text="Declarations beyond the last band of the contract: paid nothing.")
 
 
-class BreakdownSectionSerializer(serializers.Serializer):
+class BreakdownSectionSerializer(RowSerializer):
     output_lines = BreakdownLineSerializer(many=True, help_text="Output payments per declaration type and band.")
     clawback_lines = BreakdownLineSerializer(many=True, help_text="Clawbacks per declaration type and band.")
     unpaid_beyond_bands = serializers.SerializerMethodField()
@@ -62,7 +62,7 @@ class BreakdownSectionSerializer(serializers.Serializer):
         return [{"declaration_type": t, "count": n} for t, n in section["unpaid_beyond_bands"].items()]
 
 
-class StatementBreakdownAttributesSerializer(serializers.Serializer):
+class StatementBreakdownAttributesSerializer(RowSerializer):
     ects = BreakdownSectionSerializer(help_text="ECTs (before 2025: ECTs and mentors together, banded).")
     mentors = BreakdownSectionSerializer(allow_null=True, help_text="From 2025: mentors, paid a flat rate.")
     total = MoneyField(help_text="What the statement pays, VAT included.")

@@ -1,14 +1,14 @@
 from rest_framework import serializers
 
 from api.jsonapi.fields import UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 from ecf import clock
 from ecf.models import Participant
 from ecf.selectors.transfers import participant_transfers
 from ecf.transfers import Transfer, TransferStatus, TransferType
 
 
-class TransferLeavingSerializer(serializers.Serializer):
+class TransferLeavingSerializer(RowSerializer):
     school_urn = serializers.CharField(source="school.urn", help_text="The URN of the school the participant left.")
     provider = serializers.CharField(
         source="lead_provider.name",
@@ -18,7 +18,7 @@ class TransferLeavingSerializer(serializers.Serializer):
     date = serializers.DateField(source="end_date", help_text="The participant's last day at the school.")
 
 
-class TransferJoiningSerializer(serializers.Serializer):
+class TransferJoiningSerializer(RowSerializer):
     school_urn = serializers.CharField(source="school.urn", help_text="The URN of the school the participant joined.")
     provider = serializers.CharField(
         source="lead_provider.name",
@@ -36,7 +36,7 @@ class TransferListSerializer(serializers.ListSerializer):
         return participant_transfers(instance, lead_provider=self.context["lead_provider"], today=clock.today())
 
 
-class ParticipantTransferItemSerializer(serializers.Serializer):
+class ParticipantTransferItemSerializer(RowSerializer):
     training_record_id = serializers.UUIDField(
         source="leaving.training_record_id", help_text="The training record (ECT or mentor) that moved school."
     )
@@ -61,7 +61,7 @@ class ParticipantTransferItemSerializer(serializers.Serializer):
         list_serializer_class = TransferListSerializer
 
 
-class ParticipantTransferAttributesSerializer(serializers.Serializer):
+class ParticipantTransferAttributesSerializer(RowSerializer):
     updated_at = UtcDateTimeField(
         source="api_updated_at", help_text="When any data shown for the participant last changed."
     )

@@ -1,10 +1,10 @@
 from rest_framework import serializers
 
 from api.jsonapi.fields import BlankAsNullCharField, UtcDateTimeField
-from api.jsonapi.serializers import ResourceSerializer
+from api.jsonapi.serializers import ResourceSerializer, RowSerializer
 
 
-class UnfundedMentorAttributesSerializer(serializers.Serializer):
+class UnfundedMentorAttributesSerializer(RowSerializer):
     full_name = serializers.CharField(help_text="The mentor's full name.")
     email = serializers.CharField(
         source="mentor_email", help_text="The email address registered for the mentor's training."
