@@ -1,3 +1,5 @@
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -11,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from ecf.choices import SCHEDULE_IDENTIFIERS, DeferReason, WithdrawReason
 from ecf.models import (
     Cohort,
     Declaration,
@@ -27,7 +30,14 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
+from ecf.selectors.support import participant_support_summary, training_record_course, training_record_current_period
 from ecf.services.merges import participant_merge
+from ecf.services.participants import (
+    participant_change_schedule,
+    participant_defer,
+    participant_resume,
+    participant_withdraw,
+)
 
 
 class RelatedChoicesMixin(BaseModelAdmin):
@@ -196,6 +206,22 @@ class ParticipantAdmin(HistoryAdmin):
     inlines = [TrainingRecordInline]
     show_full_result_count = False
     actions = ["merge_duplicates"]
+    change_form_template = "admin/ecf/participant/change_form.html"
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Participant | None = None,
+    ) -> HttpResponse:
+        """The change page answers support questions at a glance: the participant's training, read only."""
+        if obj is not None:
+            context["support_summary"] = participant_support_summary(participant=obj)
+            context["can_view_statements"] = request.user.has_perm("finance.view_statement")
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     @admin.action(description="Merge two duplicate participants", permissions=["delete"])
     def merge_duplicates(self, request: HttpRequest, queryset: QuerySet[Participant]) -> HttpResponse | None:
@@ -243,6 +269,95 @@ class ParticipantIdChangeAdmin(HistoryAdmin):
     date_hierarchy = "created_at"
 
 
+class ProviderActionForm(forms.Form):
+    """What staff give when they take a lead provider's action for it. The other fields are named after the
+    service's parameters, which they are passed to."""
+
+    field_order = ["reason", "schedule_identifier", "cohort", "note"]
+    note = forms.CharField(
+        label="Why you act for the provider",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the history with your username.",
+    )
+
+
+class WithdrawForm(ProviderActionForm):
+    reason = forms.ChoiceField(label="Withdrawal reason", choices=WithdrawReason.choices, widget=forms.RadioSelect)
+
+
+class DeferForm(ProviderActionForm):
+    reason = forms.ChoiceField(label="Deferral reason", choices=DeferReason.choices, widget=forms.RadioSelect)
+
+
+class ChangeScheduleForm(ProviderActionForm):
+    schedule_identifier = forms.ChoiceField(label="New schedule", choices=[(i, i) for i in SCHEDULE_IDENTIFIERS])
+    cohort = forms.TypedChoiceField(
+        coerce=int, empty_value=None, required=False, help_text="Choose one only to move them to another cohort."
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cohort = self.fields["cohort"]
+        assert isinstance(cohort, forms.TypedChoiceField)
+        cohort.choices = [
+            ("", "The record's cohort"),
+            *((year, year) for year in Cohort.objects.order_by("start_year").values_list("start_year", flat=True)),
+        ]
+
+
+@dataclass(frozen=True)
+class ProviderAction:
+    """A lead provider's API action on a training record, taken for the provider from the training record list."""
+
+    title: str
+    explanation: str
+    form: type[ProviderActionForm]
+    service: Callable[..., TrainingRecord]
+    done: str
+
+
+PROVIDER_ACTIONS = {
+    "withdraw_for_provider": ProviderAction(
+        title="Withdraw for the lead provider",
+        explanation="Each participant is withdrawn from the course with the lead provider of their current training "
+        "period, as if the provider had done it through the API, under the same rules. Declarations dated after the "
+        "withdrawal are refused; resuming undoes it.",
+        form=WithdrawForm,
+        service=participant_withdraw,
+        done="withdrawn",
+    ),
+    "defer_for_provider": ProviderAction(
+        title="Defer for the lead provider",
+        explanation="Each participant's training is paused with the lead provider of their current training period, "
+        "as if the provider had done it through the API, under the same rules (only an active participant can be "
+        "deferred). Declarations dated after the deferral are refused; resuming undoes it.",
+        form=DeferForm,
+        service=participant_defer,
+        done="deferred",
+    ),
+    "resume_for_provider": ProviderAction(
+        title="Resume for the lead provider",
+        explanation="Each deferred or withdrawn participant trains again with the lead provider of their current "
+        "training period, as if the provider had done it through the API.",
+        form=ProviderActionForm,
+        service=participant_resume,
+        done="resumed",
+    ),
+    "change_schedule_for_provider": ProviderAction(
+        title="Change schedule for the lead provider",
+        explanation="Each participant moves to the schedule (and, if chosen, the cohort) as if the lead provider of "
+        "their current training period had done it through the API, under the same rules: existing declarations "
+        "must fit the new schedule, a withdrawn participant must be resumed first, and a cohort change needs the "
+        "provider's partnership with the school in that cohort and no declarations.",
+        form=ChangeScheduleForm,
+        service=participant_change_schedule,
+        done="schedule changed",
+    ),
+}
+NO_PROVIDER = "no lead provider trains them now (no training period, or school-led): there is nobody to act for."
+PARTNERSHIP_CHALLENGED = "the school challenged {provider}'s partnership, so the provider cannot act for them."
+
+
 class TrainingPeriodInline(admin.TabularInline):
     model = TrainingPeriod
     extra = 0
@@ -276,6 +391,79 @@ class TrainingRecordAdmin(HistoryAdmin):
     date_hierarchy = "created_at"
     inlines = [TrainingPeriodInline]
     show_full_result_count = False
+    actions = [
+        "withdraw_for_provider",
+        "defer_for_provider",
+        "resume_for_provider",
+        "change_schedule_for_provider",
+    ]
+
+    @admin.action(description=PROVIDER_ACTIONS["withdraw_for_provider"].title, permissions=["change"])
+    def withdraw_for_provider(self, request: HttpRequest, queryset: QuerySet[TrainingRecord]) -> HttpResponse | None:
+        return self._act_for_provider(request, queryset, "withdraw_for_provider")
+
+    @admin.action(description=PROVIDER_ACTIONS["defer_for_provider"].title, permissions=["change"])
+    def defer_for_provider(self, request: HttpRequest, queryset: QuerySet[TrainingRecord]) -> HttpResponse | None:
+        return self._act_for_provider(request, queryset, "defer_for_provider")
+
+    @admin.action(description=PROVIDER_ACTIONS["resume_for_provider"].title, permissions=["change"])
+    def resume_for_provider(self, request: HttpRequest, queryset: QuerySet[TrainingRecord]) -> HttpResponse | None:
+        return self._act_for_provider(request, queryset, "resume_for_provider")
+
+    @admin.action(description=PROVIDER_ACTIONS["change_schedule_for_provider"].title, permissions=["change"])
+    def change_schedule_for_provider(
+        self, request: HttpRequest, queryset: QuerySet[TrainingRecord]
+    ) -> HttpResponse | None:
+        return self._act_for_provider(request, queryset, "change_schedule_for_provider")
+
+    def _act_for_provider(
+        self, request: HttpRequest, queryset: QuerySet[TrainingRecord], name: str
+    ) -> HttpResponse | None:
+        """Intermediate page: the action's fields and why; then, for each record, the API's own service runs for
+        the lead provider of the record's current training period, and each refusal is shown as the service
+        words it (nothing is changed for that record)."""
+        action = PROVIDER_ACTIONS[name]
+        rows = [
+            (record, training_record_current_period(record=record))
+            for record in queryset.select_related("participant", "cohort", "schedule__cohort")
+        ]
+        form = action.form(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            fields = {key: value for key, value in form.cleaned_data.items() if key != "note"}
+            for record, period in rows:
+                provider = period.lead_provider if period is not None else None
+                if provider is None:
+                    self.message_user(request, f"{record}: {NO_PROVIDER}", messages.ERROR)
+                    continue
+                try:
+                    action.service(
+                        lead_provider=provider,
+                        participant_id=record.participant_id,
+                        course_identifier=training_record_course(record),
+                        acted_by=request.user.get_username(),
+                        note=form.cleaned_data["note"],
+                        **fields,
+                    )
+                except ValidationError as error:
+                    for message in error.messages:
+                        self.message_user(request, f"{record}: {message}", messages.ERROR)
+                except Participant.DoesNotExist:
+                    refusal = PARTNERSHIP_CHALLENGED.format(provider=provider)
+                    self.message_user(request, f"{record}: {refusal}", messages.ERROR)
+                else:
+                    self.message_user(request, f"{record}: {action.done} for {provider}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": action.title,
+            "explanation": action.explanation,
+            "opts": self.model._meta,
+            "rows": rows,
+            "form": form,
+            "action": name,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/ecf/training_record_provider_action.html", context)
 
 
 @admin.register(TrainingPeriod)

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
-from ecf.admin import HistoryAdmin, TrainingRecordAdmin
+from ecf.admin import DeclarationAdmin, HistoryAdmin, TrainingRecordAdmin
 from ecf.choices import FundingEligibility
 from ecf.models import Declaration, TrainingRecord
 from finance.calculators import money
@@ -23,6 +24,7 @@ from finance.choices import StatementStatus
 from finance.models import Adjustment, Band, Contract, JobRun, Statement
 from finance.services.attachments import declaration_attach_to_statement
 from finance.services.contracts import contract_copy_as_new_version, statements_repoint
+from finance.services.declarations import declaration_void
 from finance.services.eligibility import submitted_declarations, training_record_record_eligibility
 from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
 from finance.services.statements import statement_authorise_payment, statement_breakdown
@@ -330,7 +332,7 @@ admin.site.unregister(TrainingRecord)
 
 @admin.register(TrainingRecord)
 class FinanceTrainingRecordAdmin(TrainingRecordAdmin):
-    actions = ["record_funding_eligibility"]
+    actions = [*TrainingRecordAdmin.actions, "record_funding_eligibility"]
 
     @admin.action(description="Record funding eligibility", permissions=["change"])
     def record_funding_eligibility(
@@ -372,3 +374,60 @@ class FinanceTrainingRecordAdmin(TrainingRecordAdmin):
             "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/finance/record_eligibility.html", context)
+
+
+class VoidDeclarationForm(forms.Form):
+    note = forms.CharField(
+        label="Why you void it for the provider",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the declaration's history with your username.",
+    )
+
+
+# Voiding moves money (finance.services.declarations), so its action lives here, on the declaration admin
+# re-registered as a subclass (as the training record admin above).
+admin.site.unregister(Declaration)
+
+
+@admin.register(Declaration)
+class FinanceDeclarationAdmin(DeclarationAdmin):
+    actions = [*DeclarationAdmin.actions, "void_for_provider"]
+
+    @admin.action(description="Void for the lead provider", permissions=["change"])
+    def void_for_provider(self, request: HttpRequest, queryset: QuerySet[Declaration]) -> HttpResponse | None:
+        """Intermediate page: why; then each declaration is voided for its own lead provider, as the provider's
+        API void would do it (a paid one awaits clawback on the provider's next output statement)."""
+        declarations = list(
+            queryset.select_related("participant", "lead_provider", "payment_statement", "clawback_statement")
+        )
+        form = VoidDeclarationForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            staff = request.user
+            assert isinstance(staff, User)  # the admin site lets signed-in staff in only
+            for declaration in declarations:
+                try:
+                    voided = declaration_void(
+                        lead_provider=declaration.lead_provider,
+                        declaration_id=declaration.pk,
+                        voided_by=staff,
+                        note=form.cleaned_data["note"],
+                    )
+                except ValidationError as error:
+                    for message in error.messages:
+                        self.message_user(request, f"Declaration {declaration.pk}: {message}", messages.ERROR)
+                    continue
+                outcome = "voided"
+                if voided.clawback_statement is not None:
+                    outcome = f"paid, so it awaits clawback on {voided.clawback_statement.name}"
+                self.message_user(request, f"Declaration {declaration.pk}: {outcome}.", messages.SUCCESS)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Void for the lead provider",
+            "opts": self.model._meta,
+            "declarations": declarations,
+            "form": form,
+            "action": "void_for_provider",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/finance/declaration_void.html", context)

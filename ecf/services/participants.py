@@ -27,6 +27,9 @@ withdrawn as `mentor-no-longer-being-mentor`):
   previous action on the record is refused, so the latest change stays the one in force.
 
 Change schedule (§5.5, §11.3, D15): see `participant_change_schedule`.
+
+Back office staff take these actions on a provider's behalf through the same functions: `acted_by` (their
+username) and `note` (why) make the history reason name them instead of the API.
 """
 
 import datetime as dt
@@ -39,7 +42,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ecf import clock
-from ecf.audit import set_change_reason
+from ecf.audit import provider_action_reason, set_change_reason
 from ecf.choices import (
     LIVE_DECLARATION_STATES,
     CourseIdentifier,
@@ -149,7 +152,13 @@ class _Errors:
 
 
 def participant_withdraw(
-    *, lead_provider: LeadProvider, participant_id: uuid.UUID, course_identifier: str, reason: str
+    *,
+    lead_provider: LeadProvider,
+    participant_id: uuid.UUID,
+    course_identifier: str,
+    reason: str,
+    acted_by: str | None = None,
+    note: str = "",
 ) -> TrainingRecord:
     """Withdraw the participant from the course with this provider (from active or deferred)."""
     return _change_training_status(
@@ -158,11 +167,19 @@ def participant_withdraw(
         course_identifier=course_identifier,
         training_status=TrainingStatus.WITHDRAWN,
         reason=reason,
+        acted_by=acted_by,
+        note=note,
     )
 
 
 def participant_defer(
-    *, lead_provider: LeadProvider, participant_id: uuid.UUID, course_identifier: str, reason: str
+    *,
+    lead_provider: LeadProvider,
+    participant_id: uuid.UUID,
+    course_identifier: str,
+    reason: str,
+    acted_by: str | None = None,
+    note: str = "",
 ) -> TrainingRecord:
     """Defer (pause) the participant's training on the course with this provider (from active only)."""
     return _change_training_status(
@@ -171,11 +188,18 @@ def participant_defer(
         course_identifier=course_identifier,
         training_status=TrainingStatus.DEFERRED,
         reason=reason,
+        acted_by=acted_by,
+        note=note,
     )
 
 
 def participant_resume(
-    *, lead_provider: LeadProvider, participant_id: uuid.UUID, course_identifier: str
+    *,
+    lead_provider: LeadProvider,
+    participant_id: uuid.UUID,
+    course_identifier: str,
+    acted_by: str | None = None,
+    note: str = "",
 ) -> TrainingRecord:
     """Resume the participant's training on the course with this provider (from deferred or withdrawn, D12)."""
     return _change_training_status(
@@ -184,6 +208,8 @@ def participant_resume(
         course_identifier=course_identifier,
         training_status=TrainingStatus.ACTIVE,
         reason="",
+        acted_by=acted_by,
+        note=note,
     )
 
 
@@ -194,6 +220,8 @@ def _change_training_status(
     course_identifier: str,
     training_status: TrainingStatus,
     reason: str,
+    acted_by: str | None,
+    note: str,
 ) -> TrainingRecord:
     with transaction.atomic():
         record, period = _locked_record(
@@ -215,7 +243,9 @@ def _change_training_status(
         action = {TrainingStatus.WITHDRAWN: "withdrawn", TrainingStatus.DEFERRED: "deferred"}.get(
             training_status, "resumed"
         )
-        history_reason = f"API: {action} by {lead_provider.name}"
+        history_reason = provider_action_reason(
+            action, lead_provider_name=lead_provider.name, staff=acted_by, note=note
+        )
         change = TrainingStatusChange(
             training_record=record,
             lead_provider=lead_provider,
@@ -261,6 +291,8 @@ def participant_change_schedule(
     course_identifier: str,
     schedule_identifier: str,
     cohort: int | None = None,
+    acted_by: str | None = None,
+    note: str = "",
 ) -> TrainingRecord:
     """Put the training record on another schedule, of its cohort or (with `cohort`) of another cohort.
 
@@ -338,7 +370,9 @@ def participant_change_schedule(
             errors.add("schedule_identifier", SCHEDULE_INVALIDATES_DECLARATIONS)
         errors.raise_if_any()
 
-        history_reason = f"API: schedule changed by {lead_provider.name}"
+        history_reason = provider_action_reason(
+            "schedule changed", lead_provider_name=lead_provider.name, staff=acted_by, note=note
+        )
         record.cohort = target
         record.schedule = schedule
         record.cohort_changed_after_payments_frozen = flag

@@ -8,15 +8,17 @@ never be taken twice.
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from uuid import UUID
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ecf import clock
-from ecf.audit import set_change_reason
+from ecf.audit import provider_action_reason, set_change_reason
 from ecf.choices import (
     BILLABLE_DECLARATION_STATES,
     LIVE_DECLARATION_STATES,
@@ -237,10 +239,15 @@ def declaration_create(
         return declaration
 
 
-def declaration_void(*, lead_provider: LeadProvider, declaration_id: UUID) -> Declaration:
+def declaration_void(
+    *, lead_provider: LeadProvider, declaration_id: UUID, voided_by: User | None = None, note: str = ""
+) -> Declaration:
     """Void `lead_provider`'s own declaration: an unpaid one is voided (and leaves its statement); a paid
     one awaits clawback on the provider's next output statement for its cohort. Voiding a billable 2025+
     mentor `completed` declaration restores the mentor's funding.
+
+    Finance staff void on the provider's behalf with `voided_by` (kept on the declaration) and `note` (why):
+    the history reason then names them instead of the API.
 
     Raises Declaration.DoesNotExist when the declaration is not one of this provider's.
     Raises ValidationError when it is already voided, awaiting clawback or clawed back (title `id`), or
@@ -278,12 +285,15 @@ def declaration_void(*, lead_provider: LeadProvider, declaration_id: UUID) -> De
             declaration.payment_statement = None
             declaration.ineligible_reason = ""
         declaration.voided_at = clock.now()
-        set_change_reason(declaration, f"API: void by {lead_provider.name}")
+        declaration.voided_by = voided_by
+        staff = voided_by.get_username() if voided_by is not None else None
+        reason = partial(provider_action_reason, lead_provider_name=lead_provider.name, staff=staff, note=note)
+        set_change_reason(declaration, reason("void"))
         declaration.save()
         if was_billable and _is_funded_mentor_completion(declaration) and _funding_ended_by_declaration(record):
             record.mentor_funding_end_date = None
             record.mentor_ineligible_reason = ""
-            set_change_reason(record, f"API: completed voided by {lead_provider.name}")
+            set_change_reason(record, reason("completed voided"))
             record.save(update_fields=["mentor_funding_end_date", "mentor_ineligible_reason", "updated_at"])
         return declaration
 
