@@ -200,7 +200,8 @@ class TrainingRecordInline(RelatedChoicesMixin, admin.TabularInline):
 class ParticipantAdmin(HistoryAdmin):
     list_display = ["full_name", "trn", "trn_validated", "id", "created_at", "api_updated_at"]
     list_filter = ["trn_validated", "training_records__participant_type", "training_records__cohort"]
-    search_fields = ["full_name", "=trn", "=id", "training_records__email"]
+    # Exact matches on the TRN and ids (indexed); names and emails by part.
+    search_fields = ["full_name", "=trn", "=id", "=training_records__id", "training_records__email"]
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
     inlines = [TrainingRecordInline]
