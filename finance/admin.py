@@ -334,7 +334,12 @@ admin.site.unregister(TrainingRecord)
 class FinanceTrainingRecordAdmin(TrainingRecordAdmin):
     actions = [*TrainingRecordAdmin.actions, "record_funding_eligibility"]
 
-    @admin.action(description="Record funding eligibility", permissions=["change"])
+    def has_record_eligibility_permission(self, request: HttpRequest) -> bool:
+        # Recording eligibility puts declarations on statements: a money action, for those who may change
+        # declarations (Finance), not for everyone who may edit a training record (Admin).
+        return request.user.has_perm("ecf.change_declaration")
+
+    @admin.action(description="Record funding eligibility", permissions=["record_eligibility"])
     def record_funding_eligibility(
         self, request: HttpRequest, queryset: QuerySet[TrainingRecord]
     ) -> HttpResponse | None:

@@ -9,6 +9,7 @@ from django.urls import reverse
 from ecf import clock
 from ecf.choices import DeclarationState, FundingEligibility
 from ecf.models import Participant, ParticipantIdChange
+from ecf.roles import staff_user_save
 from tests.ecf.factories import DeclarationFactory, ParticipantFactory
 from tests.ecf.participant_builders import ect, mentor
 from tests.finance.factories import StatementFactory
@@ -183,3 +184,18 @@ def test_record_eligibility_refused_shows_the_reason(admin_client):
     ]
     record.refresh_from_db()
     assert record.funding_eligibility == FundingEligibility.NOT_YET_KNOWN
+
+
+def test_recording_eligibility_is_refused_to_admin_staff(client):
+    """Recording eligibility puts declarations on statements: a money action for Finance, not Admin."""
+    admin_staff = staff_user_save(email="admin@example.com", role="admin", password="Not-a-real-secret-42").user
+    client.force_login(admin_staff)
+    record, declaration = _waiting_declaration()
+
+    response = _confirm(client, record)
+
+    assert "admin/finance/record_eligibility.html" not in [template.name for template in response.templates]
+    record.refresh_from_db()
+    declaration.refresh_from_db()
+    assert record.funding_eligibility == FundingEligibility.NOT_YET_KNOWN
+    assert declaration.state == DeclarationState.SUBMITTED
