@@ -67,6 +67,8 @@ MIDDLEWARE = [
     # Outermost: every response carries X-Request-ID, every log line the request's id, one access line each.
     "config.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # A Content-Security-Policy on every response: none for the API's JSON, strict for the back office.
+    "config.content_security.ContentSecurityPolicyMiddleware",
     # Serves STATIC_ROOT (collectstatic) under gunicorn; right after SecurityMiddleware, as whitenoise requires.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -49,13 +49,33 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+# Console errors that are not faults: an HTTP error status (each test asserts the statuses it expects), and
+# ReDoc's sidebar logo, which it loads from Redocly's CDN and the policy rightly blocks (no third parties).
+EXPECTED_CONSOLE_ERRORS = re.compile(
+    r"^Failed to load resource: the server responded with a status of |^Loading the image 'https://cdn\.redoc\.ly/"
+)
+
+
 @pytest.fixture
 def page(browser: Browser, live_server: LiveServer) -> Iterator[Page]:
-    """A fresh browser context (no cookies) on the live server."""
+    """A fresh browser context (no cookies) on the live server. The test fails if the browser reports an
+    error: a script error, or anything the Content-Security-Policy refused."""
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
     context.set_default_timeout(10_000)
-    yield context.new_page()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not EXPECTED_CONSOLE_ERRORS.search(message.text)
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
     context.close()
+    assert errors == [], errors
 
 
 @pytest.fixture
