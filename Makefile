@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint fmt migrate seed tokens schema ci clean
+.PHONY: install run serve test lint fmt migrate seed tokens schema fuzz ci clean
 
 install: $(INSTALLED)
 
@@ -35,7 +35,7 @@ run: seed
 # a separate deployment step (`make migrate`). No gunicorn access log: the app logs one line per request itself.
 serve: install
 	DEBUG=0 $(MANAGE) collectstatic --no-input --verbosity 0
-	exec env DEBUG=0 $(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) \
+	exec env DEBUG=0 $(BIN)/gunicorn config.wsgi:application --bind $(HOST):$(PORT) --no-control-socket \
 		--workers "$${WEB_CONCURRENCY:-$$($(BIN)/python -c 'import os; print(2 * (os.cpu_count() or 1) + 1)')}"
 
 test: install
@@ -55,6 +55,10 @@ fmt: install
 
 schema: install
 	$(MANAGE) spectacular --api-version v3 --validate --fail-on-warn --file api/v3/openapi.yaml
+
+# Contract fuzzing: schemathesis against a live production server on a temporary PostgreSQL database.
+fuzz: install
+	.ci/fuzz
 
 ci: lint test
 

@@ -9,7 +9,9 @@ It never stores the Authorization header. Token-like text (`ecfp_...`, or the be
 carried) found in the body or the path is replaced by `[REDACTED]`, so a provider that pastes a token
 into a body does not leak it to the back office.
 
-Recording never changes the response: a failure is logged and the response goes out as it was.
+Recording never changes the response: a failure is logged and the response goes out as it was. A request
+answered 503 because the database is unavailable is not recorded: the row could not be written either, and
+trying would cost the caller another connection attempt.
 """
 
 import json
@@ -50,6 +52,9 @@ class ApiRequestLogMiddleware:
         except Exception:  # too large, or unreadable: record the request without it
             raw = _UNREAD
         response = self.get_response(request)
+        if getattr(response, "database_unavailable", False):
+            logger.warning("API write request %s not recorded: the database is unavailable", request.method)
+            return response
         try:
             record(request, raw, response)
         except Exception:

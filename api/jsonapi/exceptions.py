@@ -1,11 +1,17 @@
 """Every API error as JSON (decisions D3 and D4): `{"errors": [{"title", "detail"}]}`, except 401,
-which keeps the contract's `{"error": ...}` and a `WWW-Authenticate: Bearer` challenge."""
+which keeps the contract's `{"error": ...}` and a `WWW-Authenticate: Bearer` challenge.
+
+When the database cannot serve the request (connection refused or lost, a restart, a deadlock: Django's
+OperationalError and InterfaceError) the answer is 503 with `Retry-After`, fast: the failure is temporary and a
+retry is the remedy. Every write runs in one transaction, so it either committed whole or left nothing behind.
+"""
 
 import logging
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, status
@@ -17,6 +23,13 @@ UNAUTHORISED = {"error": "HTTP Token: Access denied"}
 NOT_FOUND_TITLE = "Resource not found"
 NOT_FOUND_DETAIL = "Nothing could be found for the provided details"
 JSON_API = "application/vnd.api+json"
+# Seconds a client should wait before retrying while the database is unavailable: long enough not to add load
+# to a database that is restarting, short enough that a retry soon finds it back.
+DATABASE_RETRY_AFTER = 5
+DATABASE_UNAVAILABLE = (
+    "Service unavailable",
+    "The service's database is unavailable just now. Please try again shortly.",
+)
 
 
 def error_body(*errors: tuple[str, str]) -> dict[str, list[dict[str, str]]]:
@@ -55,6 +68,16 @@ def rule_errors(error: DjangoValidationError) -> list[tuple[str, str]]:
     return [("request", message) for message in error.messages]
 
 
+def database_unavailable() -> Response:
+    """503 for a request that could not reach the database. Marked, so the request log does not try to write
+    a row to the database that just failed (`api.request_log`)."""
+    response = Response(
+        error_body(DATABASE_UNAVAILABLE), status=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER)}
+    )
+    response.database_unavailable = True  # type: ignore[attr-defined]
+    return response
+
+
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return Response(UNAUTHORISED, status=401, headers={"WWW-Authenticate": "Bearer"})
@@ -75,12 +98,22 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         headers = {"Retry-After": str(int(wait))} if wait else {}
         title = str(exc.default_code).replace("_", " ").capitalize()
         return Response(error_body((title, _detail_text(exc.detail))), status=exc.status_code, headers=headers)
+    if isinstance(exc, OperationalError | InterfaceError):
+        # Not a bug in the request or in our code: a warning with the driver's first line (no traceback) is
+        # enough to see an outage in the log without flooding it.
+        logger.warning("Database unavailable, answered 503: %s", _first_line(exc))
+        return database_unavailable()
     # Anything else is our fault: log it with its traceback, answer without internals.
     logger.exception("Unhandled error in the API", exc_info=exc)
     return Response(
         error_body(("Internal server error", "Something went wrong on our side. Please try again later.")),
         status=500,
     )
+
+
+def _first_line(exc: Exception) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0] if lines else type(exc).__name__
 
 
 def _detail_text(detail: Any) -> str:

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 3000
+# Any page number is valid; one past the last row is empty. The databases' OFFSET is a 64-bit integer, so a
+# larger offset is capped here to one still far beyond any table.
+MAX_OFFSET = 2**62
 CURSOR_SALT = "api.jsonapi.pagination.cursor"
 PAGE_ERROR = "The '#/page[page]' and '#/page[per_page]' parameter values must be whole numbers of 1 or more."
 
@@ -58,7 +61,7 @@ class JsonApiPagination(BasePagination):
             queryset = queryset.filter(_after(sort_keys, _decode(cursor, sort_keys, queryset)))
         else:
             page = _positive_int(request, "page[page]", 1)
-            queryset = queryset[(page - 1) * per_page :]
+            queryset = queryset[min((page - 1) * per_page, MAX_OFFSET) :]
         # One row more than a page tells whether another page follows, without counting.
         rows = list(queryset[: per_page + 1])
         self.has_next = len(rows) > per_page

@@ -24,8 +24,9 @@ class UnauthorisedSerializer(serializers.Serializer):
     error = serializers.CharField(help_text="HTTP Token: Access denied")
 
 
-# Every endpoint may answer 429 when the caller goes over its rate limit (decision D16).
-TOO_MANY = {401: UnauthorisedSerializer, 429: ErrorsSerializer}
+# Every endpoint may answer 429 when the caller goes over its rate limit (decision D16), and 503 (with
+# Retry-After) while the database is unavailable.
+TOO_MANY = {401: UnauthorisedSerializer, 429: ErrorsSerializer, 503: ErrorsSerializer}
 ERRORS_LIST = {400: ErrorsSerializer, **TOO_MANY}
 ERRORS_SHOW = {404: ErrorsSerializer, **TOO_MANY}
 ERRORS_CREATE = {400: ErrorsSerializer, 422: ErrorsSerializer, **TOO_MANY}
