@@ -7,7 +7,9 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint fmt migrate seed tokens schema fuzz ci clean
+.PHONY: install run serve test lint fmt migrate seed tokens schema fuzz bench ci clean
+
+SIZE ?= small
 
 install: $(INSTALLED)
 
@@ -59,6 +61,11 @@ schema: install
 # Contract fuzzing: schemathesis against a live production server on a temporary PostgreSQL database.
 fuzz: install
 	.ci/fuzz
+
+# Benchmark (bench/), never part of `make test`: DATABASE_URL names a PostgreSQL server; the run drops and
+# recreates the database ecf_bench_$(SIZE), seeds it, serves it with gunicorn and prints every ratio to its floor.
+bench: install
+	$(BIN)/python -m bench --size $(SIZE)
 
 ci: lint test
 
