@@ -647,7 +647,7 @@ def test_the_document_describes_each_action(action, component):
     operation = document()["paths"][f"{URL}/{{id}}/{action}"]["put"]
 
     assert operation["requestBody"]["content"][JSON_API]["schema"] == {"$ref": f"#/components/schemas/{component}"}
-    assert set(operation["responses"]) == {"200", "400", "401", "404", "422", "429"}
+    assert set(operation["responses"]) == {"200", "400", "401", "404", "422", "429", "503"}
     assert f"{ALIAS}/{{id}}/{action}" not in document()["paths"]
 
 
