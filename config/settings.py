@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # An unreachable database fails a request within seconds (answered 503), instead of holding a worker for
     # the operating system's TCP timeout (minutes).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
+    # No JIT compilation: the API's queries return pages of rows, where compiling costs more than it saves
+    # (measured: 25 ms of a 54 ms declarations page at national scale, on every page).
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
