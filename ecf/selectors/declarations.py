@@ -1,6 +1,6 @@
 """Which declarations a lead provider can read (domain rules §3.12, contract §2.3)."""
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -9,7 +9,7 @@ from ecf.models import Declaration, LeadProvider, TrainingPeriod
 
 
 def declaration_list(*, lead_provider: LeadProvider) -> QuerySet[Declaration]:
-    """The declarations `lead_provider` can read:
+    """The declarations `lead_provider` can read, each with its `lead_provider_name`:
 
     - all of its own declarations, in every state;
     - another provider's declaration only while it still holds its slot (submitted, eligible, payable
@@ -48,5 +48,6 @@ def declaration_list(*, lead_provider: LeadProvider) -> QuerySet[Declaration]:
     return (
         Declaration.objects.alias(declaration_day=TruncDate("declaration_date", tzinfo=timezone.get_default_timezone()))
         .filter(Q(lead_provider=lead_provider) | others_visible)
-        .select_related("lead_provider")
+        # The submitting provider's name as a column: cheaper than a provider object for every row of a page.
+        .annotate(lead_provider_name=F("lead_provider__name"))
     )

@@ -69,9 +69,7 @@ class ParticipantDeclarationAttributesSerializer(RowSerializer):
         EvidenceHeld.choices, help_text="The evidence you hold that the milestone was reached, if given."
     )
     has_passed = serializers.SerializerMethodField(help_text="Always null: kept for clients of the original service.")
-    lead_provider_name = serializers.CharField(
-        source="lead_provider.name", help_text="The lead provider that submitted the declaration."
-    )
+    lead_provider_name = serializers.CharField(help_text="The lead provider that submitted the declaration.")
 
     @extend_schema_field(OpenApiTypes.BOOL)
     def get_uplift_paid(self, declaration: Declaration) -> bool:
@@ -105,7 +103,6 @@ class ParticipantDeclarationSerializer(ResourceSerializer):
         "pupil_premium_uplift",
         "sparsity_uplift",
         "evidence_held",
-        "lead_provider__name",
     )
 
 

@@ -108,4 +108,5 @@ class ParticipantDeclarationViewSet(ResourceViewSet):
         return self._show(declaration_void(lead_provider=self.lead_provider, declaration_id=pk))
 
     def _show(self, declaration: Declaration) -> Response:
-        return Response({"data": self.get_serializer(declaration).data})
+        # Read back as the lists read it (with the columns the serializer expects), as the provider will see it.
+        return Response({"data": self.get_serializer(self.get_queryset().get(pk=declaration.pk)).data})
