@@ -138,7 +138,10 @@ def participant_list(*, lead_provider: LeadProvider, today: date | None = None) 
         Exists(periods.filter(training_record__participant=OuterRef("pk")))
     ).prefetch_related(
         Prefetch("training_records", queryset=records, to_attr="provider_training_records"),
-        Prefetch("id_changes", queryset=ParticipantIdChange.objects.order_by("created_at", "id")),
+        # Into a list (`to_attr`): prefetching into the related manager would build a queryset per participant.
+        Prefetch(
+            "id_changes", queryset=ParticipantIdChange.objects.order_by("created_at", "id"), to_attr="id_change_list"
+        ),
     )
 
 

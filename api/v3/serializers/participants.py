@@ -213,7 +213,7 @@ class ParticipantAttributesSerializer(RowSerializer):
         help_text="The participant's training records (as an ECT, as a mentor) that you train or trained.",
     )
     participant_id_changes = ParticipantIdChangeSerializer(
-        source="id_changes",
+        source="id_change_list",
         many=True,
         help_text="Participant ids retired in favour of this one when duplicates were merged.",
     )
