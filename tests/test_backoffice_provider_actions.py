@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from ecf.admin import NO_PROVIDER, PARTNERSHIP_CHALLENGED
 from ecf.choices import DeferReason, TrainingStatus, WithdrawReason
@@ -74,7 +75,7 @@ def test_each_action_first_shows_the_record_the_provider_and_the_questions(clien
     assert response.status_code == 200
     assert response.templates[0].name == "admin/ecf/training_record_provider_action.html"
     page = response.content.decode()
-    assert record.participant.full_name in page
+    assert escape(record.participant.full_name) in page  # names such as O'Neill are escaped in HTML
     assert "Ambition Institute" in page
     assert 'name="note"' in page
     assert training_status(record) == TrainingStatus.ACTIVE
