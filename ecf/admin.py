@@ -70,6 +70,35 @@ class HistoryAdmin(RelatedChoicesMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def action_page(
+        self,
+        request: HttpRequest,
+        *,
+        action: str,
+        title: str,
+        template: str,
+        form: forms.Form,
+        chosen: list[Any],
+        **context: Any,
+    ) -> TemplateResponse:
+        """The intermediate page of an action (`template` extends admin/action_confirmation.html): the rows chosen
+        (their primary keys in `chosen`) and a form (confirmation, reason); posting the form back runs `action`
+        again on the same rows, with `confirm`."""
+        return TemplateResponse(
+            request,
+            template,
+            {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "opts": self.model._meta,
+                "form": form,
+                "action": action,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
+                "chosen": chosen,
+                **context,
+            },
+        )
+
 
 @admin.register(Cohort)
 class CohortAdmin(HistoryAdmin):
@@ -248,16 +277,16 @@ class ParticipantAdmin(HistoryAdmin):
                 return None
             self.message_user(request, f"{duplicate.pk} merged into {keep} ({keep.pk}).", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Merge duplicate participants",
-            "opts": self.model._meta,
-            "participants": pair,
-            "form": form,
-            "action": "merge_duplicates",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/ecf/participant_merge.html", context)
+        return self.action_page(
+            request,
+            action="merge_duplicates",
+            title="Merge duplicate participants",
+            template="admin/ecf/participant_merge.html",
+            form=form,
+            chosen=[participant.pk for participant in pair],
+            confirm_label="Merge",
+            participants=pair,
+        )
 
 
 @admin.register(ParticipantIdChange)
@@ -454,17 +483,16 @@ class TrainingRecordAdmin(HistoryAdmin):
                 else:
                     self.message_user(request, f"{record}: {action.done} for {provider}.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": action.title,
-            "explanation": action.explanation,
-            "opts": self.model._meta,
-            "rows": rows,
-            "form": form,
-            "action": name,
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/ecf/training_record_provider_action.html", context)
+        return self.action_page(
+            request,
+            action=name,
+            title=action.title,
+            template="admin/ecf/training_record_provider_action.html",
+            form=form,
+            chosen=[record.pk for record, _ in rows],
+            explanation=action.explanation,
+            rows=rows,
+        )
 
 
 @admin.register(TrainingPeriod)

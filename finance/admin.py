@@ -4,7 +4,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
@@ -369,16 +368,16 @@ class FinanceTrainingRecordAdmin(TrainingRecordAdmin):
                         messages.WARNING,
                     )
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Record funding eligibility",
-            "opts": self.model._meta,
-            "records": records,
-            "form": form,
-            "action": "record_funding_eligibility",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/finance/record_eligibility.html", context)
+        return self.action_page(
+            request,
+            action="record_funding_eligibility",
+            title="Record funding eligibility",
+            template="admin/finance/record_eligibility.html",
+            form=form,
+            chosen=[record.pk for record in records],
+            confirm_label="Record",
+            records=records,
+        )
 
 
 class VoidDeclarationForm(forms.Form):
@@ -426,13 +425,13 @@ class FinanceDeclarationAdmin(DeclarationAdmin):
                     outcome = f"paid, so it awaits clawback on {voided.clawback_statement.name}"
                 self.message_user(request, f"Declaration {declaration.pk}: {outcome}.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Void for the lead provider",
-            "opts": self.model._meta,
-            "declarations": declarations,
-            "form": form,
-            "action": "void_for_provider",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/finance/declaration_void.html", context)
+        return self.action_page(
+            request,
+            action="void_for_provider",
+            title="Void for the lead provider",
+            template="admin/finance/declaration_void.html",
+            form=form,
+            chosen=[declaration.pk for declaration in declarations],
+            confirm_label="Void",
+            declarations=declarations,
+        )

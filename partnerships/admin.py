@@ -1,10 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 
 from ecf.admin import HistoryAdmin
 from partnerships.choices import ChallengeReason
@@ -66,13 +64,13 @@ class PartnershipAdmin(HistoryAdmin):
                     continue
                 self.message_user(request, f"{partnership}: challenged.", messages.SUCCESS)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Record the school's challenge",
-            "opts": self.model._meta,
-            "partnerships": partnerships,
-            "form": form,
-            "action": "record_challenge",
-            "action_checkbox_name": ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/partnerships/partnership_challenge.html", context)
+        return self.action_page(
+            request,
+            action="record_challenge",
+            title="Record the school's challenge",
+            template="admin/partnerships/partnership_challenge.html",
+            form=form,
+            chosen=[partnership.pk for partnership in partnerships],
+            confirm_label="Record the challenge",
+            partnerships=partnerships,
+        )
