@@ -6,15 +6,13 @@ import datetime as dt
 from html import escape
 
 import pytest
-from django.contrib.auth.models import User
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ecf.choices import DeclarationType
 from ecf.models import Declaration, Participant, TrainingPeriod
-from ecf.roles import staff_user_save
+from tests.backoffice import sign_in
 from tests.ecf.factories import (
     DeclarationFactory,
     LeadProviderFactory,
@@ -25,12 +23,6 @@ from tests.ecf.factories import (
 from tests.ecf.participant_builders import assign_mentor, ect, mentor, period
 
 pytestmark = pytest.mark.django_db
-
-
-def sign_in(client: Client, role: str) -> User:
-    user = staff_user_save(email=f"{role}@example.com", role=role, password="Not-a-real-secret-42").user
-    client.force_login(user)
-    return user
 
 
 def page_url(participant: Participant) -> str:

@@ -11,13 +11,13 @@ from django.utils.html import escape
 from ecf.admin import NO_PROVIDER, PARTNERSHIP_CHALLENGED
 from ecf.choices import DeferReason, TrainingStatus, WithdrawReason
 from ecf.models import LeadProvider, TrainingPeriod, TrainingRecord, TrainingStatusChange
-from ecf.roles import staff_user_save
 from ecf.services.participants import (
     ALREADY_ACTIVE,
     ALREADY_WITHDRAWN,
     COHORT_NO_PARTNERSHIP,
     WITHDRAW_REASON_MENTORS_ONLY,
 )
+from tests.backoffice import messages_of, sign_in
 from tests.ecf.factories import CohortFactory, LeadProviderFactory, ScheduleFactory
 from tests.ecf.participant_builders import ect, enrolled, partnership, period
 
@@ -32,12 +32,6 @@ PROVIDER_ACTIONS = [
 ]
 
 
-def sign_in(client: Client, role: str) -> User:
-    user = staff_user_save(email=f"{role}@example.com", role=role, password="Not-a-real-secret-42").user
-    client.force_login(user)
-    return user
-
-
 @pytest.fixture
 def staff(client: Client) -> User:
     return sign_in(client, "admin")
@@ -46,10 +40,6 @@ def staff(client: Client) -> User:
 @pytest.fixture
 def provider() -> LeadProvider:
     return LeadProviderFactory.create(name="Ambition Institute")
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def confirm(client: Client, action: str, record: TrainingRecord, **fields: object):

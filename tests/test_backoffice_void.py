@@ -11,8 +11,8 @@ from django.urls import reverse
 from ecf import clock
 from ecf.choices import DeclarationState
 from ecf.models import Declaration
-from ecf.roles import staff_user_save
 from finance.services.declarations import ALREADY_VOIDED, NO_OUTPUT_STATEMENT
+from tests.backoffice import messages_of, sign_in
 from tests.ecf.factories import DeclarationFactory, LeadProviderFactory
 from tests.finance.factories import StatementFactory
 
@@ -22,19 +22,9 @@ DECLARATIONS = reverse("admin:ecf_declaration_changelist")
 NOTE = "Provider's email: declared in error"
 
 
-def sign_in(client: Client, role: str) -> User:
-    user = staff_user_save(email=f"{role}@example.com", role=role, password="Not-a-real-secret-42").user
-    client.force_login(user)
-    return user
-
-
 @pytest.fixture
 def finance(client: Client) -> User:
     return sign_in(client, "finance")
-
-
-def messages_of(response) -> list[str]:
-    return [str(message) for message in response.context["messages"]]
 
 
 def confirm(client: Client, *declarations: Declaration, note: str = NOTE):

@@ -9,7 +9,7 @@ from django.urls import reverse
 from ecf import clock
 from ecf.choices import DeclarationState, FundingEligibility
 from ecf.models import Participant, ParticipantIdChange
-from ecf.roles import staff_user_save
+from tests.backoffice import messages_of, sign_in
 from tests.ecf.factories import DeclarationFactory, ParticipantFactory
 from tests.ecf.participant_builders import ect, mentor
 from tests.finance.factories import StatementFactory
@@ -18,10 +18,6 @@ pytestmark = pytest.mark.django_db
 
 PARTICIPANTS = reverse("admin:ecf_participant_changelist")
 RECORDS = reverse("admin:ecf_trainingrecord_changelist")
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_merge_asks_which_participant_to_keep_and_why(admin_client):
@@ -188,8 +184,7 @@ def test_record_eligibility_refused_shows_the_reason(admin_client):
 
 def test_recording_eligibility_is_refused_to_admin_staff(client):
     """Recording eligibility puts declarations on statements: a money action for Finance, not Admin."""
-    admin_staff = staff_user_save(email="admin@example.com", role="admin", password="Not-a-real-secret-42").user
-    client.force_login(admin_staff)
+    sign_in(client, "admin")
     record, declaration = _waiting_declaration()
 
     response = _confirm(client, record)

@@ -16,6 +16,7 @@ from partnerships.services import (
     partnership_challenge,
 )
 from tests.api.conftest import ApiClient
+from tests.backoffice import messages_of
 from tests.ecf.factories import LeadProviderFactory
 from tests.ecf.participant_builders import ect, period
 from tests.partnerships.factories import PartnershipFactory
@@ -35,10 +36,6 @@ def api_client(lead_provider):
     """As tests/api/conftest.py's fixture of that name (not visible from this package)."""
     _, token = api_token_create(lead_provider=lead_provider)
     return ApiClient(lead_provider, token)
-
-
-def messages_of(response):
-    return [str(message) for message in response.context["messages"]]
 
 
 def test_challenge_sets_status_reason_and_time():
