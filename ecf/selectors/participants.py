@@ -17,17 +17,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from ecf import clock
 from ecf.choices import ParticipantStatus, ParticipantType, TrainingStatus
 from ecf.models import (
-    Cohort,
     LeadProvider,
     MentorAssignment,
     Participant,
     ParticipantIdChange,
-    Schedule,
     TrainingPeriod,
     TrainingRecord,
     TrainingStatusChange,
@@ -42,8 +40,9 @@ LATEST_PERIOD_FIRST = (
 )
 
 
-# What an enrolment reads of a period: fetching only these keeps a full page's load light (the school row
-# alone has some twenty columns).
+# What an enrolment reads of a period and of a training record. Related rows are read as columns (the school's
+# URN, the cohort's year...) rather than fetched as objects: a full page would otherwise build some twelve
+# thousand school, partnership, cohort, schedule and mentor objects to read one value of each.
 ENROLMENT_PERIOD_FIELDS = (
     "training_record_id",
     "lead_provider_id",
@@ -51,18 +50,6 @@ ENROLMENT_PERIOD_FIELDS = (
     "end_date",
     "training_status",
     "induction_status",
-    "school__urn",
-    "partnership__delivery_partner_id",
-    "partnership__challenged_at",
-)
-
-
-# Of a training record, an enrolment shows its own columns but `updated_at`, and only a name of its cohort
-# and schedule (the year, the identifier).
-RECORD_FIELDS_NOT_SHOWN = (
-    "updated_at",
-    *(f"cohort__{field.name}" for field in Cohort._meta.concrete_fields if field.name not in ("id", "start_year")),
-    *(f"schedule__{field.name}" for field in Schedule._meta.concrete_fields if field.name not in ("id", "identifier")),
 )
 
 
@@ -98,21 +85,24 @@ def visible_training_record_list(*, lead_provider: LeadProvider) -> QuerySet[Tra
 
 def participant_list(*, lead_provider: LeadProvider, today: date | None = None) -> QuerySet[Participant]:
     """The participants visible to `lead_provider` (see the module docstring), with everything their
-    enrolments show prefetched for `participant_enrolments`, in a fixed number of queries:
-    the provider's visible training records (cohort, schedule), the provider's visible periods of each
-    (latest first, with school and partnership), the provider's training status changes of each (latest
-    first), the mentor assignments in force on `today` (London today by default), and id changes."""
+    enrolments show prefetched for `participant_enrolments`, in a fixed number of queries: the provider's
+    visible training records (with `cohort_year` and `schedule_identifier`), the provider's visible periods of
+    each (latest first, with `school_urn` and `partnership_delivery_partner_id`), the provider's training status
+    changes of each (latest first), the mentor assignments in force on `today` (London today by default, with
+    `mentor_participant_id`), and id changes."""
     today = today or clock.today()
     periods = provider_period_list(lead_provider=lead_provider)
     records = (
         visible_training_record_list(lead_provider=lead_provider)
-        .select_related("cohort", "schedule")
-        .defer(*RECORD_FIELDS_NOT_SHOWN)
+        .defer("updated_at")
+        .annotate(cohort_year=F("cohort__start_year"), schedule_identifier=F("schedule__identifier"))
         .prefetch_related(
             Prefetch(
                 "training_periods",
-                queryset=periods.select_related("school", "partnership")
-                .only(*ENROLMENT_PERIOD_FIELDS)
+                queryset=periods.only(*ENROLMENT_PERIOD_FIELDS)
+                .annotate(
+                    school_urn=F("school__urn"), partnership_delivery_partner_id=F("partnership__delivery_partner_id")
+                )
                 .order_by(*LATEST_PERIOD_FIRST),
                 to_attr="provider_periods",
             ),
@@ -126,8 +116,8 @@ def participant_list(*, lead_provider: LeadProvider, today: date | None = None) 
             Prefetch(
                 "mentor_assignments",
                 queryset=current_mentor_assignment_list(today=today)
-                .select_related("mentor")
-                .only("ect_id", "start_date", "end_date", "mentor__participant_id")
+                .only("ect_id", "start_date", "end_date")
+                .annotate(mentor_participant_id=F("mentor__participant_id"))
                 .order_by("start_date"),
                 to_attr="current_mentor_assignments",
             ),
@@ -197,8 +187,8 @@ class Enrolment:
 
     @property
     def delivery_partner_id(self) -> uuid.UUID | None:
-        partnership = self.period.partnership
-        return partnership.delivery_partner_id if partnership is not None else None
+        delivery_partner_id: uuid.UUID | None = self.period.partnership_delivery_partner_id  # type: ignore[attr-defined]
+        return delivery_partner_id
 
     @property
     def withdrawal(self) -> TrainingStatusChange | None:
@@ -242,4 +232,4 @@ def _mentor_id(record: Any, *, today: date) -> uuid.UUID | None:
     assignments: list[MentorAssignment] = record.current_mentor_assignments
     started = [a for a in assignments if a.start_date <= today]
     chosen = started[-1] if started else (assignments[0] if assignments else None)
-    return chosen.mentor.participant_id if chosen is not None else None
+    return chosen.mentor_participant_id if chosen is not None else None  # type: ignore[attr-defined]

@@ -98,7 +98,7 @@ class ParticipantEnrolmentSerializer(RowSerializer):
         help_text="The participant id of the ECT's current mentor; null for mentors and ECTs without a mentor.",
     )
     school_urn = serializers.CharField(
-        source="period.school.urn", help_text="The URN of the school of your latest training period for this record."
+        source="period.school_urn", help_text="The URN of the school of your latest training period for this record."
     )
     participant_type = serializers.ChoiceField(
         ParticipantType.choices, source="training_record.participant_type", help_text="ECT or mentor."
@@ -109,7 +109,7 @@ class ParticipantEnrolmentSerializer(RowSerializer):
         help_text="Whether the ECT works full time or part time; null for mentors and when not known.",
     )
     cohort = CohortField(
-        source="training_record.cohort",
+        source="training_record.cohort_year",
         help_text="The cohort funding this training, e.g. 2021 for training that starts in the 2021/22 academic year.",
     )
     training_status = serializers.ChoiceField(
@@ -141,7 +141,7 @@ class ParticipantEnrolmentSerializer(RowSerializer):
     )
     schedule_identifier = serializers.ChoiceField(
         [(identifier, identifier) for identifier in SCHEDULE_IDENTIFIERS],
-        source="training_record.schedule.identifier",
+        source="training_record.schedule_identifier",
         help_text="The participant's training schedule.",
     )
     delivery_partner_id = serializers.UUIDField(
