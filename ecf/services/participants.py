@@ -66,7 +66,6 @@ from ecf.models import (
 )
 from ecf.selectors.participants import LATEST_PERIOD_FIRST, provider_period_list, visible_training_record_list
 
-# The length of simple-history's change reason column.
 # Where a participant whose cohort's payments are frozen may be moved (domain rules §11.3).
 DESTINATION_FROM_FROZEN_COHORT = 2024
 
