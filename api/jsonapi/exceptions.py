@@ -75,6 +75,8 @@ def database_unavailable() -> Response:
         error_body(DATABASE_UNAVAILABLE), status=503, headers={"Retry-After": str(DATABASE_RETRY_AFTER)}
     )
     response.database_unavailable = True  # type: ignore[attr-defined]
+    # Logged once, as a warning, by the handler: not again as an ERROR by Django's `django.request` logger.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 
