@@ -30,7 +30,7 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
-from ecf.selectors.support import participant_support_summary, training_record_course, training_record_current_period
+from ecf.selectors.support import participant_support_summary, training_record_current_period
 from ecf.services.merges import participant_merge
 from ecf.services.participants import (
     participant_change_schedule,
@@ -469,7 +469,7 @@ class TrainingRecordAdmin(HistoryAdmin):
                     action.service(
                         lead_provider=provider,
                         participant_id=record.participant_id,
-                        course_identifier=training_record_course(record),
+                        course_identifier=record.course_identifier,
                         acted_by=request.user.get_username(),
                         note=form.cleaned_data["note"],
                         **fields,

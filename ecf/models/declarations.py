@@ -116,7 +116,7 @@ class Declaration(ApiResourceModel):
         record = self.training_record
         if self.participant_id != record.participant_id:
             raise ValidationError({"participant": "The participant must be the training record's participant."})
-        expected_course = CourseIdentifier.ECT if record.is_ect else CourseIdentifier.MENTOR
+        expected_course = record.course_identifier
         if self.course_identifier != expected_course:
             raise ValidationError({"course_identifier": f"A {record.participant_type} record uses {expected_course}."})
 

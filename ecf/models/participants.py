@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from ecf.choices import (
+    CourseIdentifier,
     FundingEligibility,
     MentorIneligibleReason,
     ParticipantType,
@@ -113,6 +114,11 @@ class TrainingRecord(BaseModel):
     @property
     def is_ect(self) -> bool:
         return self.participant_type == ParticipantType.ECT
+
+    @property
+    def course_identifier(self) -> CourseIdentifier:
+        """The API's `course_identifier` of this record: what declarations and a provider's actions name."""
+        return CourseIdentifier.ECT if self.is_ect else CourseIdentifier.MENTOR
 
     @property
     def eligible_for_funding(self) -> bool | None:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 
-from ecf.choices import CourseIdentifier, ParticipantType
 from ecf.models import (
     Declaration,
     MentorAssignment,
@@ -17,13 +16,6 @@ from ecf.models import (
     TrainingStatusChange,
 )
 from ecf.selectors.participants import LATEST_PERIOD_FIRST
-
-_COURSES = {ParticipantType.ECT: CourseIdentifier.ECT, ParticipantType.MENTOR: CourseIdentifier.MENTOR}
-
-
-def training_record_course(record: TrainingRecord) -> str:
-    """The API's `course_identifier` of the record: what a provider names when it acts on it."""
-    return _COURSES[ParticipantType(record.participant_type)]
 
 
 def training_record_current_period(*, record: TrainingRecord) -> TrainingPeriod | None:

@@ -453,7 +453,7 @@ def _live_in_slot(record: TrainingRecord, declaration_type: str) -> Declaration 
     return (
         Declaration.objects.filter(
             participant_id=record.participant_id,
-            course_identifier=_course(record),
+            course_identifier=record.course_identifier,
             declaration_type=declaration_type,
             state__in=LIVE_DECLARATION_STATES,
         )
@@ -481,7 +481,7 @@ def _same_person_declaration(record: TrainingRecord, *, declaration_type: str) -
     return (
         Declaration.objects.filter(
             participant__trn=trn,
-            course_identifier=_course(record),
+            course_identifier=record.course_identifier,
             declaration_type=declaration_type,
             state__in=LIVE_DECLARATION_STATES,
             superseded_by__isnull=True,
@@ -490,10 +490,6 @@ def _same_person_declaration(record: TrainingRecord, *, declaration_type: str) -
         .order_by("created_at", "id")
         .first()
     )
-
-
-def _course(record: TrainingRecord) -> str:
-    return CourseIdentifier.ECT if record.is_ect else CourseIdentifier.MENTOR
 
 
 # What the declaration records -------------------------------------------------------------------------------

@@ -776,3 +776,8 @@ def test_declaration_clawback_must_be_on_another_statement(assert_violates: Any)
 @pytest.mark.parametrize(("kwargs", "is_ect"), [({}, True), ({"mentor": True}, False)])
 def test_declaration_is_ect(kwargs: dict[str, Any], is_ect: bool) -> None:
     assert DeclarationFactory.create(**kwargs).is_ect is is_ect
+
+
+def test_a_training_records_course_is_the_apis_course_identifier() -> None:
+    assert TrainingRecordFactory.create().course_identifier == "ecf-induction"
+    assert TrainingRecordFactory.create(mentor=True).course_identifier == "ecf-mentor"

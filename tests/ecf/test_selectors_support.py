@@ -10,7 +10,6 @@ from ecf.choices import TrainingStatus
 from ecf.models import Participant, TrainingRecord, TrainingStatusChange
 from ecf.selectors.support import (
     participant_support_summary,
-    training_record_course,
     training_record_current_period,
 )
 from tests.ecf.factories import (
@@ -23,11 +22,6 @@ from tests.ecf.factories import (
 from tests.ecf.participant_builders import assign_mentor, ect, mentor, period
 
 pytestmark = pytest.mark.django_db
-
-
-def test_the_course_of_a_record_is_the_apis_course_identifier():
-    assert training_record_course(ect()) == "ecf-induction"
-    assert training_record_course(mentor()) == "ecf-mentor"
 
 
 def test_the_current_period_is_the_open_one_even_if_an_ended_one_started_later():
