@@ -30,7 +30,7 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
-from ecf.selectors.support import participant_support_summary, training_record_current_period
+from ecf.selectors.support import participant_support_summary, training_records_with_current_period
 from ecf.services.merges import participant_merge
 from ecf.services.participants import (
     participant_change_schedule,
@@ -453,10 +453,8 @@ class TrainingRecordAdmin(HistoryAdmin):
         the lead provider of the record's current training period, and each refusal is shown as the service
         words it (nothing is changed for that record)."""
         action = PROVIDER_ACTIONS[name]
-        rows = [
-            (record, training_record_current_period(record=record))
-            for record in queryset.select_related("participant", "cohort", "schedule__cohort")
-        ]
+        records = queryset.select_related("participant", "cohort", "schedule__cohort")
+        rows = training_records_with_current_period(records)
         form = action.form(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
             fields = {key: value for key, value in form.cleaned_data.items() if key != "note"}

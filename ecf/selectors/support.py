@@ -4,7 +4,7 @@ and which lead provider staff act for when they take a provider's action on a tr
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from ecf.models import (
     Declaration,
@@ -18,10 +18,15 @@ from ecf.models import (
 from ecf.selectors.participants import LATEST_PERIOD_FIRST
 
 
-def training_record_current_period(*, record: TrainingRecord) -> TrainingPeriod | None:
-    """The record's latest training period (the open one first, as the API reads it), with its lead provider:
-    staff act for that provider. None when the record has no period."""
-    return record.training_periods.select_related("lead_provider").order_by(*LATEST_PERIOD_FIRST).first()
+def training_records_with_current_period(
+    records: QuerySet[TrainingRecord],
+) -> list[tuple[TrainingRecord, TrainingPeriod | None]]:
+    """Each record with its latest training period (the open one first, as the API reads it) and that period's
+    lead provider: staff act for that provider. None for a record without a period. Two queries, however many
+    records."""
+    latest_first = TrainingPeriod.objects.select_related("lead_provider").order_by(*LATEST_PERIOD_FIRST)
+    fetched = records.prefetch_related(Prefetch("training_periods", latest_first, to_attr="periods_latest_first"))
+    return [(record, next(iter(record.periods_latest_first), None)) for record in fetched]
 
 
 @dataclass(frozen=True)

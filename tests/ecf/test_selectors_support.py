@@ -7,10 +7,10 @@ from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 
 from ecf.choices import TrainingStatus
-from ecf.models import Participant, TrainingRecord, TrainingStatusChange
+from ecf.models import Participant, TrainingPeriod, TrainingRecord, TrainingStatusChange
 from ecf.selectors.support import (
     participant_support_summary,
-    training_record_current_period,
+    training_records_with_current_period,
 )
 from tests.ecf.factories import (
     DeclarationFactory,
@@ -24,13 +24,18 @@ from tests.ecf.participant_builders import assign_mentor, ect, mentor, period
 pytestmark = pytest.mark.django_db
 
 
+def current_period(record: TrainingRecord) -> TrainingPeriod | None:
+    [(_, current)] = training_records_with_current_period(TrainingRecord.objects.filter(pk=record.pk))
+    return current
+
+
 def test_the_current_period_is_the_open_one_even_if_an_ended_one_started_later():
     record = ect()
     open_with, ended_with = LeadProviderFactory.create(), LeadProviderFactory.create()
     period(record, open_with, start=dt.date(2024, 9, 1))
     period(record, ended_with, start=dt.date(2025, 1, 1), end=dt.date(2025, 2, 1))
 
-    current = training_record_current_period(record=record)
+    current = current_period(record)
 
     assert current is not None
     assert (current.lead_provider, current.end_date) == (open_with, None)
@@ -41,14 +46,26 @@ def test_the_current_period_of_school_led_training_has_no_provider():
     period(record, LeadProviderFactory.create(), start=dt.date(2024, 9, 1), end=dt.date(2024, 12, 31))
     period(record, None, start=dt.date(2025, 1, 1))
 
-    current = training_record_current_period(record=record)
+    current = current_period(record)
 
     assert current is not None
     assert current.lead_provider is None
 
 
 def test_a_record_without_periods_has_no_current_period():
-    assert training_record_current_period(record=ect()) is None
+    assert current_period(ect()) is None
+
+
+def test_current_periods_take_two_queries_however_many_records(django_assert_num_queries):
+    records = [ect() for _ in range(3)]
+    for record in records:
+        period(record, LeadProviderFactory.create(), start=dt.date(2024, 9, 1))
+
+    with django_assert_num_queries(2):
+        rows = training_records_with_current_period(TrainingRecord.objects.filter(pk__in=[r.pk for r in records]))
+        providers = {current.lead_provider for _, current in rows if current is not None}
+
+    assert len(providers) == 3
 
 
 def busy_participant(rows: int) -> Participant:
