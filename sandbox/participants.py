@@ -28,9 +28,9 @@ from ecf.models import (
     TrainingStatusChange,
 )
 from finance.choices import StatementStatus
-from finance.sandbox import names
-from finance.sandbox.batch import SeedBatch, seed_id
-from finance.sandbox.reference import PartnershipInfo, SeedContext, StatementInfo
+from sandbox import names
+from sandbox.batch import SeedBatch, seed_id
+from sandbox.reference import PartnershipInfo, SeedContext, StatementInfo
 
 ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT = 8
 STATE_FOR_STATEMENT = {

@@ -20,10 +20,10 @@ from ecf.choices import (
     WorkingPattern,
 )
 from ecf.models import Participant, ParticipantIdChange
-from finance.sandbox import names
-from finance.sandbox.batch import seed_id
-from finance.sandbox.participants import Enrolment, ParticipantSeeder
-from finance.sandbox.reference import PartnershipInfo
+from sandbox import names
+from sandbox.batch import seed_id
+from sandbox.participants import Enrolment, ParticipantSeeder
+from sandbox.reference import PartnershipInfo
 
 # Cohorts closed to payments move their unfinished participants to this cohort (domain rules §11.3).
 FROZEN_COHORT_DESTINATION = 2024

@@ -16,10 +16,10 @@ from ecf.models import Cohort, DeliveryPartner, LeadProvider, Milestone, Schedul
 from finance.calendars import statement_calendar
 from finance.choices import BandName, ContractType, StatementStatus
 from finance.models import Band, Contract, Statement
-from finance.sandbox import names
-from finance.sandbox.batch import SeedBatch, seed_id
 from partnerships.choices import ChallengeReason, PartnershipStatus
 from partnerships.models import Partnership, ProviderRelationship
+from sandbox import names
+from sandbox.batch import SeedBatch, seed_id
 
 FIRST_COHORT = 2021
 LAST_COHORT_AT_LEAST = 2026
