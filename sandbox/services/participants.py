@@ -3,14 +3,15 @@
 Participants are made as registration would make them (a participant, its training record and a training period
 with the provider at a school it partners), then brought to the state asked for through the real services: each
 declaration by `declaration_create` (so it lands on the right statement, as the provider's own would), a deferral
-or withdrawal by the participant services. Every row is written with the history reason `added_reason(provider)`,
-which is how the per-provider limit counts what a provider added, and how the reset finds it.
+or withdrawal by the participant services. The participant, its record and period carry the history reason
+`added_reason(provider)`, which is how the per-provider limit counts what a provider added (the reset needs no
+mark: it removes whatever the seed did not make).
 """
 
 import random
 import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
@@ -53,7 +54,7 @@ ADDED_LABEL = "Added in the sandbox"
 
 
 def added_reason(lead_provider: LeadProvider) -> str:
-    """The history reason of every row the service writes for `lead_provider` (its mark, read by the reset)."""
+    """The history reason of every row the service writes for `lead_provider`: how its allowance is counted."""
     return f"sandbox: participant added by {lead_provider.name}"
 
 
@@ -68,10 +69,10 @@ class ParticipantSpec:
     funding_eligibility: str = FundingEligibility.ELIGIBLE
     school_id: uuid.UUID | None = None  # None: any school the provider partners in the cohort
     training_status: str = TrainingStatus.ACTIVE
-    declarations: tuple[str, ...] = field(default=())
+    declarations: tuple[str, ...] = ()
 
 
-def added_participant_ids(lead_provider: LeadProvider) -> models.QuerySet[Participant]:
+def added_participants(lead_provider: LeadProvider) -> models.QuerySet[Participant]:
     """The participants `lead_provider` added that still exist."""
     added = Participant.history.filter(history_type="+", history_change_reason=added_reason(lead_provider))
     return Participant.objects.filter(pk__in=added.values("id"))
@@ -85,7 +86,7 @@ def sandbox_participants_create(*, lead_provider: LeadProvider, spec: Participan
     errors: dict[str, list[str]] = {}
     if not 1 <= spec.count <= MAX_PER_REQUEST:
         errors["count"] = [f"Add between 1 and {MAX_PER_REQUEST} participants in one request."]
-    elif added_participant_ids(lead_provider).count() + spec.count > MAX_PER_PROVIDER:
+    elif added_participants(lead_provider).count() + spec.count > MAX_PER_PROVIDER:
         errors["count"] = [
             f"Your sandbox holds at most {MAX_PER_PROVIDER} participants you added. Reset your sandbox to start again."
         ]

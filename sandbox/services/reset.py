@@ -10,10 +10,11 @@ training periods, withdrawals and deferrals, partnerships, statements and their 
   participant's period, a statement), recreating any that were deleted.
 
 Rows shared with other providers are handled with care: a training record another provider also trains is written
-back only when the provider itself made its latest change; a school cohort is removed only when the provider's
-partnership created it and no partnership is left for it; schools, participants and other providers' rows are
-never written. Restored rows are saved (so their `updated_at` moves and `filter[updated_since]` sees them), each
-with the history reason `sandbox: reset by <provider>`. Running it twice changes nothing the second time.
+back only when the provider itself made its latest change; a school cohort is removed only when it was made after
+the seed where the provider's removed partnership was, and no partnership is left for it; schools, seeded
+participants and other providers' rows are never written. Restored rows are saved (so their `updated_at` moves and
+`filter[updated_since]` sees them), each with the history reason `sandbox: reset by <provider>`. Running it twice
+changes nothing the second time.
 """
 
 from collections import Counter
