@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
 
@@ -39,6 +40,7 @@ from finance.models import Adjustment, Statement
 from partnerships.models import Partnership
 from sandbox.batch import HISTORY_REASON as SEED_REASON
 
+NOT_SEEDED = "Your sandbox data was not made by the sandbox seed, so there is no seeded state to return to."
 # Columns the reset does not compare: when the row was made, and when it (or what the API shows of it) changed.
 UNCOMPARED = {"created_at", "updated_at", "api_updated_at"}
 
@@ -56,9 +58,15 @@ def reset_reason(lead_provider: LeadProvider) -> str:
 @transaction.atomic
 def sandbox_reset(*, lead_provider: LeadProvider) -> ResetResult:
     """Return the provider's sandbox data to the seeded state; say how many rows of each kind were removed and
-    restored (both empty when it was already as seeded)."""
+    restored (both empty when it was already as seeded). Raises ValidationError when the seed never made the
+    provider's data."""
     # One reset of a provider at a time.
     LeadProvider.objects.select_for_update().get(pk=lead_provider.pk)
+    if not Statement.history.filter(
+        history_type="+", history_change_reason=SEED_REASON, lead_provider_id=lead_provider.pk
+    ).exists():
+        # Without a seed every row would count as added: refuse rather than remove them all.
+        raise ValidationError({"request": [NOT_SEEDED]})
     reason = reset_reason(lead_provider)
     owned = Q(lead_provider_id=lead_provider.pk)
     removed: Counter[str] = Counter()

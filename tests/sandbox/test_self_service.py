@@ -17,11 +17,14 @@ from django.utils import timezone
 
 from api.tokens import api_token_create
 from ecf.calendars import schedule_milestones
-from ecf.models import Cohort, LeadProvider, Participant
+from ecf.models import Cohort, LeadProvider, Participant, School
 from sandbox import names
 from sandbox.seed import seed_sandbox
 from sandbox.services import participants as sandbox_participants
+from sandbox.services.reset import NOT_SEEDED
 from tests.api.conftest import ApiClient
+from tests.ecf.factories import LeadProviderFactory
+from tests.ecf.participant_builders import ect, period
 
 pytestmark = pytest.mark.django_db
 
@@ -262,6 +265,20 @@ def test_a_provider_holds_at_most_the_documented_number_of_added_participants(pr
     assert neighbour.post(PARTICIPANTS, _body(count=4)).status_code == 200, "each provider has its own allowance"
     assert provider.post(RESET).status_code == 200
     assert provider.post(PARTICIPANTS, _body(count=4)).status_code == 200, "a reset gives the allowance back"
+
+
+def test_a_provider_the_seed_did_not_make_cannot_reset(seeded):
+    """Without a seed every row would count as added: the reset refuses and removes nothing."""
+    provider = LeadProviderFactory.create()
+    record = ect(year=2025)
+    period(record, provider, school=School.objects.first())
+    _, token = api_token_create(lead_provider=provider)
+
+    response = ApiClient(provider, token).post(RESET)
+
+    assert response.status_code == 422
+    assert response.json_body["errors"][0]["detail"] == NOT_SEEDED
+    assert Participant.objects.filter(pk=record.participant_id).exists()
 
 
 # Outside the sandbox --------------------------------------------------------------------------------------------

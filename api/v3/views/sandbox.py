@@ -70,10 +70,16 @@ class SandboxViewSet(ResourceViewSet):
         "declarations, partnerships, withdrawals and deferrals you made, and writes back the seeded values of "
         "your participants, declarations, partnerships and statements you changed. Other providers' data is "
         "untouched. What was written back shows a new `updated_at`, so `filter[updated_since]` finds it; after "
-        "a reset, sync everything again. Safe to repeat: a second reset finds nothing to do. No request body."
-        + SANDBOX_ONLY,
+        "a reset, sync everything again. Safe to repeat: a second reset finds nothing to do. Refused (422, nothing "
+        "changed) when the sandbox seed did not make your data, as there is then no seeded state to return to. "
+        "No request body." + SANDBOX_ONLY,
         request=None,
-        responses={200: SandboxResetResponseSerializer, **TOO_MANY, **NOT_FOUND_OUTSIDE_SANDBOX},
+        responses={
+            200: SandboxResetResponseSerializer,
+            422: ErrorsSerializer,
+            **TOO_MANY,
+            **NOT_FOUND_OUTSIDE_SANDBOX,
+        },
         tags=["Sandbox"],
     )
     def reset(self, request: Request) -> Response:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ecf.management.providers import lead_provider_named
@@ -18,7 +19,10 @@ class Command(BaseCommand):
         if not settings.SANDBOX:
             raise CommandError("sandbox_reset only runs where the SANDBOX setting is on.")
         provider = lead_provider_named(lead_provider)
-        result = sandbox_reset(lead_provider=provider)
+        try:
+            result = sandbox_reset(lead_provider=provider)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
         if not result.removed and not result.restored:
             self.stdout.write(self.style.SUCCESS(f"{provider.name}'s sandbox is already as seeded: no changes."))
             return
