@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint fmt migrate seed tokens schema fuzz bench ci clean
+.PHONY: install run serve test lint fmt migrate seed reset tokens schema fuzz bench ci clean
 
 SIZE ?= small
 
@@ -24,6 +24,13 @@ migrate: install
 
 seed: migrate
 	$(MANAGE) seed_sandbox
+
+# A fresh sandbox: the SQLite database dropped, migrated and seeded again. Only for the local SQLite file: with
+# DATABASE_URL set it refuses rather than guess which database to drop.
+reset: install
+	@if [ -n "$$DATABASE_URL" ]; then echo "make reset drops the local SQLite database only; unset DATABASE_URL." >&2; exit 1; fi
+	rm -f db.sqlite3 db.sqlite3-journal db.sqlite3-wal db.sqlite3-shm
+	$(MAKE) seed
 
 tokens: migrate
 	$(MANAGE) issue_development_tokens

@@ -6,6 +6,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
+from api.jsonapi.exceptions import InvalidToken
 from api.models import ApiToken
 from api.tokens import api_token_authenticate
 from ecf.models import LeadProvider
@@ -36,7 +37,7 @@ class LeadProviderTokenAuthentication(BaseAuthentication):
             raise AuthenticationFailed() from error
         token = api_token_authenticate(plaintext)
         if token is None:
-            raise AuthenticationFailed()
+            raise InvalidToken()
         return LeadProviderPrincipal(token.lead_provider), token
 
     def authenticate_header(self, request: Request) -> str:

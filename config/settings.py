@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ecf",
     "partnerships",
     "finance",
+    "sandbox",
     "api",
 ]
 

@@ -20,6 +20,9 @@ from rest_framework.response import Response
 logger = logging.getLogger(__name__)
 
 UNAUTHORISED = {"error": "HTTP Token: Access denied"}
+# A token that was sent but matches no live token: revoked and never-issued tokens read the same, so the answer
+# tells a caller nothing about which tokens exist.
+INVALID_TOKEN = {"error": "HTTP Token: Access denied. The token is not valid: it is mistyped, revoked or unknown."}
 NOT_FOUND_TITLE = "Resource not found"
 NOT_FOUND_DETAIL = "Nothing could be found for the provided details"
 JSON_API = "application/vnd.api+json"
@@ -34,6 +37,10 @@ DATABASE_UNAVAILABLE = (
 
 def error_body(*errors: tuple[str, str]) -> dict[str, list[dict[str, str]]]:
     return {"errors": [{"title": title, "detail": detail} for title, detail in errors]}
+
+
+class InvalidToken(exceptions.AuthenticationFailed):
+    """A well-formed bearer token that authenticates no one (revoked or unknown: never said which)."""
 
 
 class BadRequest(exceptions.APIException):
@@ -81,6 +88,8 @@ def database_unavailable() -> Response:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
+    if isinstance(exc, InvalidToken):
+        return Response(INVALID_TOKEN, status=401, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
         return Response(UNAUTHORISED, status=401, headers={"WWW-Authenticate": "Bearer"})
     if isinstance(exc, Http404 | exceptions.NotFound | ObjectDoesNotExist):

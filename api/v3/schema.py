@@ -21,7 +21,10 @@ class ErrorsSerializer(serializers.Serializer):
 
 
 class UnauthorisedSerializer(serializers.Serializer):
-    error = serializers.CharField(help_text="HTTP Token: Access denied")
+    error = serializers.CharField(
+        help_text="HTTP Token: Access denied (with no token); a token that is mistyped, revoked or unknown is "
+        "told it is not valid, never which of the three."
+    )
 
 
 # Every endpoint may answer 429 when the caller goes over its rate limit (decision D16), and 503 (with

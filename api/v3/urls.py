@@ -9,6 +9,7 @@ from api.v3.views.declarations import ParticipantDeclarationViewSet
 from api.v3.views.delivery_partners import DeliveryPartnerViewSet
 from api.v3.views.participants import ParticipantViewSet
 from api.v3.views.partnerships import PartnershipViewSet
+from api.v3.views.sandbox import SandboxViewSet
 from api.v3.views.schools import SchoolViewSet
 from api.v3.views.statements import StatementViewSet
 from api.v3.views.transfers import ParticipantTransferViewSet
@@ -46,6 +47,8 @@ def _transfer_routes(prefix: str, basename: str) -> list[URLPattern]:
 
 
 urlpatterns = [
+    path("sandbox/participants", SandboxViewSet.as_view({"post": "participants"}), name="sandbox-participants"),
+    path("sandbox/reset", SandboxViewSet.as_view({"post": "reset"}), name="sandbox-reset"),
     *_transfer_routes("participants/ecf", "participant-transfer"),
     *_transfer_routes("participants", "participant-transfer" + ALIAS_SUFFIX),
     *canonical.urls,

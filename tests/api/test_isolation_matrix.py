@@ -252,6 +252,9 @@ def body_naming_a(operation: Operation, a: ProviderAData) -> Any:
     if operation.resource == "partnership-detail":
         attributes = {"delivery_partner_id": a.only_a_partner_id}
         return {"data": {"type": "ecf-partnership-update", "attributes": attributes}}
+    if operation.resource == "sandbox-participants":
+        attributes = {"cohort": "2024", "school_id": a.school_id}
+        return {"data": {"type": "sandbox-participants", "attributes": attributes}}
     if operation.action in ACTION_ATTRIBUTES:
         name = operation.action.replace("_", "-")
         return {"data": {"type": f"participant-{name}", "attributes": ACTION_ATTRIBUTES[operation.action]}}

@@ -29,7 +29,7 @@ def test_no_token_is_401_with_a_bearer_challenge(anonymous_client):
     assert response["WWW-Authenticate"] == "Bearer"
 
 
-@pytest.mark.parametrize("header", ["Bearer nope", "Bearer", "Bearer a b", "Basic abc", "Bearer ecfp_\u00e9"])
+@pytest.mark.parametrize("header", ["Bearer", "Bearer a b", "Basic abc", "Bearer ecfp_\u00e9"])
 def test_bad_authorization_headers_are_401(anonymous_client, header):
     response = anonymous_client.get(URL, headers={"Authorization": header})
 
@@ -37,11 +37,19 @@ def test_bad_authorization_headers_are_401(anonymous_client, header):
     assert response.json_body == UNAUTHORISED
 
 
-def test_revoked_token_is_401(lead_provider):
+def test_revoked_and_unknown_tokens_are_401_told_alike_that_the_token_is_not_valid(lead_provider, anonymous_client):
     token, plaintext = api_token_create(lead_provider=lead_provider)
     api_token_revoke(token=token)
 
-    assert ApiClient(lead_provider, plaintext).get(URL).status_code == 401
+    revoked = ApiClient(lead_provider, plaintext).get(URL)
+    unknown = anonymous_client.get(URL, headers={"Authorization": "Bearer ecfp_never-issued"})
+
+    for response in (revoked, unknown):
+        assert response.status_code == 401
+        assert response["WWW-Authenticate"] == "Bearer"
+        assert response.json_body == {
+            "error": "HTTP Token: Access denied. The token is not valid: it is mistyped, revoked or unknown."
+        }
 
 
 def test_token_scheme_is_accepted(lead_provider, anonymous_client):

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from api.tokens import api_token_create
 from ecf.models import LeadProvider
-from finance.sandbox.seed import seed_sandbox
 from partnerships.models import Partnership
+from sandbox.seed import seed_sandbox
 from tests.api.conftest import ApiClient
 from tests.ecf.participant_builders import assign_mentor, ect, mentor, period
 

@@ -1,11 +1,12 @@
 import io
+import json
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from api.models import ApiToken
-from api.tokens import api_token_authenticate, token_digest
+from api.tokens import PREFIX_LENGTH, api_token_authenticate, token_digest
 from ecf.models import LeadProvider
 
 pytestmark = pytest.mark.django_db
@@ -73,20 +74,64 @@ def test_list_api_tokens_shows_prefixes_never_secrets(capita):
     assert "revoked" in run("list_api_tokens", "--all")
 
 
-def test_issue_development_tokens_replaces_each_providers_previous_token(capita, settings):
+def _printed_tokens(output: str) -> dict[str, str]:
+    """Provider name -> token, from the command's indented lines."""
+    return {line.rsplit(maxsplit=1)[0].strip(): line.split()[-1] for line in output.splitlines() if line[:2] == "  "}
+
+
+def test_issue_development_tokens_prints_the_same_working_tokens_on_every_run(capita, settings, tmp_path):
     settings.DEBUG = True
     LeadProvider.objects.create(name="Teach First")
-    first = run("issue_development_tokens")
-    second = run("issue_development_tokens")
-    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 2
-    assert ApiToken.objects.filter(revoked_at__isnull=False).count() == 2
-    for line in first.splitlines()[1:]:
-        assert api_token_authenticate(line.split()[-1]) is None
-    for line in second.splitlines()[1:]:
-        assert api_token_authenticate(line.split()[-1]) is not None
+    file = tmp_path / "tokens.json"
+
+    first = _printed_tokens(run("issue_development_tokens", "--file", str(file)))
+    second = _printed_tokens(run("issue_development_tokens", "--file", str(file)))
+
+    assert set(first) == {"Capita", "Teach First"}
+    assert second == first
+    for name, plaintext in second.items():
+        token = api_token_authenticate(plaintext)
+        assert token is not None
+        assert token.lead_provider.name == name
+    assert ApiToken.objects.count() == 2, "no token was issued or revoked on the second run"
+    assert file.stat().st_mode & 0o777 == 0o600, "readable by its owner only"
+    assert json.loads(file.read_text()) == first
+
+
+def test_issue_development_tokens_replaces_only_a_revoked_or_missing_token(capita, settings, tmp_path):
+    settings.DEBUG = True
+    teach_first = LeadProvider.objects.create(name="Teach First")
+    file = tmp_path / "tokens.json"
+    first = _printed_tokens(run("issue_development_tokens", "--file", str(file)))
+    run("revoke_api_token", first["Capita"][:PREFIX_LENGTH])
+    LeadProvider.objects.create(name="Ambition Institute")
+
+    second = _printed_tokens(run("issue_development_tokens", "--file", str(file)))
+
+    assert second["Teach First"] == first["Teach First"]
+    assert second["Capita"] != first["Capita"]
+    assert api_token_authenticate(first["Capita"]) is None
+    for name, provider in (("Capita", capita), ("Teach First", teach_first)):
+        token = api_token_authenticate(second[name])
+        assert token is not None
+        assert token.lead_provider == provider
+    assert api_token_authenticate(second["Ambition Institute"]) is not None
+
+
+def test_issue_development_tokens_revokes_a_development_token_whose_plaintext_was_lost(capita, settings, tmp_path):
+    settings.DEBUG = True
+    file = tmp_path / "tokens.json"
+    lost = _printed_tokens(run("issue_development_tokens", "--file", str(file)))["Capita"]
+    file.unlink()
+
+    fresh = _printed_tokens(run("issue_development_tokens", "--file", str(file)))["Capita"]
+
+    assert fresh != lost
+    assert api_token_authenticate(lost) is None
+    assert ApiToken.objects.filter(revoked_at__isnull=True).count() == 1
 
 
 def test_issue_development_tokens_refuses_without_debug(capita, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
-        run("issue_development_tokens")
+        run("issue_development_tokens", "--file", "unused.json")

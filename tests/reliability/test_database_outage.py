@@ -25,7 +25,7 @@ import pytest
 from psycopg import sql
 
 from ecf.models import Declaration
-from finance.sandbox.names import LEAD_PROVIDERS
+from sandbox.names import LEAD_PROVIDERS
 from tests.reliability.declarations import DECLARATIONS, declarations_not_voided, declare, free_milestones, void
 from tests.reliability.servers import (
     Answer,

@@ -20,7 +20,7 @@ import pytest
 import redis
 from django.db import connection
 
-from finance.sandbox.names import LEAD_PROVIDERS
+from sandbox.names import LEAD_PROVIDERS
 from tests.reliability.declarations import DECLARATIONS, declarations_not_voided, declare, free_milestones, void
 from tests.reliability.servers import (
     Answer,

@@ -1,7 +1,7 @@
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from api.tokens import api_token_create
-from ecf.models import LeadProvider
+from ecf.management.providers import lead_provider_named
 
 
 class Command(BaseCommand):
@@ -15,10 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--description", default="", help="what the token is for, e.g. the system using it")
 
     def handle(self, *args: object, lead_provider: str, description: str, **options: object) -> None:
-        provider = LeadProvider.objects.filter(name__iexact=lead_provider.strip()).first()
-        if provider is None:
-            known = ", ".join(LeadProvider.objects.values_list("name", flat=True)) or "none"
-            raise CommandError(f"No lead provider is named {lead_provider!r}. Known providers: {known}.")
+        provider = lead_provider_named(lead_provider)
         token, plaintext = api_token_create(lead_provider=provider, description=description)
         self.stderr.write(f"Created token {token.prefix}… for {provider.name}. Store it now: it is not shown again.")
         self.stdout.write(plaintext)

@@ -16,16 +16,20 @@ from ecf.models import Cohort, DeliveryPartner, LeadProvider, Milestone, Schedul
 from finance.calendars import statement_calendar
 from finance.choices import BandName, ContractType, StatementStatus
 from finance.models import Band, Contract, Statement
-from finance.sandbox import names
-from finance.sandbox.batch import SeedBatch, seed_id
 from partnerships.choices import ChallengeReason, PartnershipStatus
 from partnerships.models import Partnership, ProviderRelationship
+from sandbox import names
+from sandbox.batch import SeedBatch, seed_id
 
 FIRST_COHORT = 2021
 LAST_COHORT_AT_LEAST = 2026
 SCHOOL_COUNT = 300
 PARTNERSHIPS_PER_PROVIDER_AND_COHORT = 24
 DELIVERY_PARTNERS_PER_PROVIDER = 5
+# One school per provider for "partnered, then no school cohort", one with no school cohort at all.
+RESERVED_SCHOOLS = len(names.LEAD_PROVIDERS) + 1
+PARTNERED_ONCE_LABEL = "Partnered, next cohort not yet known"
+NO_SCHOOL_COHORTS_LABEL = "No school cohort in any year"
 
 
 def paid_on(payment_date: date) -> date:
@@ -68,6 +72,9 @@ class SeedContext:
     statements: dict[tuple[str, int], list[StatementInfo]] = field(default_factory=dict)
     statements_by_id: dict[uuid.UUID, StatementInfo] = field(default_factory=dict)
     school_uplifts: dict[tuple[uuid.UUID, int], tuple[bool, bool]] = field(default_factory=dict)
+    # Per provider: a school it partners in the second newest cohort that has no school cohort in the newest.
+    partnered_once: dict[str, PartnershipInfo] = field(default_factory=dict)
+    school_without_cohorts: uuid.UUID | None = None
 
     def active_partnerships(self, provider: str, year: int) -> list[PartnershipInfo]:
         return [p for p in self.partnerships[(provider, year)] if not p.challenged]
@@ -101,7 +108,12 @@ def build_reference_data(batch: SeedBatch, today: date) -> SeedContext:
     _cohorts_and_schedules(batch, context)
     _providers_and_partners(batch, context, rng)
     schools = _schools(batch, context, rng)
-    _partnerships(batch, context, schools, rng)
+    eligible = [s for s in schools if s.funding_eligible]
+    # The last eligible schools lie beyond every provider's window of partnerships (for decades of cohorts), so
+    # they can be set aside for the school scenarios below without changing any other partnership.
+    reserved = eligible[-RESERVED_SCHOOLS:]
+    _partnerships(batch, context, eligible[:-RESERVED_SCHOOLS], rng)
+    _school_scenarios(batch, context, reserved)
     _contracts_and_statements(batch, context, rng)
     return context
 
@@ -239,8 +251,7 @@ def _schools(batch: SeedBatch, context: SeedContext, rng: random.Random) -> list
     return schools
 
 
-def _partnerships(batch: SeedBatch, context: SeedContext, schools: list[School], rng: random.Random) -> None:
-    eligible = [s for s in schools if s.funding_eligible]
+def _partnerships(batch: SeedBatch, context: SeedContext, eligible: list[School], rng: random.Random) -> None:
     for provider_index, provider in enumerate(names.LEAD_PROVIDERS):
         partners = context.delivery_partners[provider]
         for year in context.years:
@@ -267,6 +278,35 @@ def _partnerships(batch: SeedBatch, context: SeedContext, schools: list[School],
                     )
                 )
             context.partnerships[(provider, year)] = infos
+
+
+def _school_scenarios(batch: SeedBatch, context: SeedContext, reserved: list[School]) -> None:
+    """Schools whose cohort is "not yet known" to the API (no school cohort row): for each provider one it partners
+    in the second newest cohort with no school cohort in the newest, and one school with no school cohort at all.
+    Their names start with the case, as participants' names do."""
+    newest = context.years[-1]
+    without_cohorts, *partnered_once = reserved
+    without_cohorts.name = f"{NO_SCHOOL_COHORTS_LABEL}: {without_cohorts.name}"
+    context.school_without_cohorts = without_cohorts.pk
+    batch.discard(SchoolCohort, [seed_id("school-cohort", without_cohorts.pk, year) for year in context.years])
+    for provider, school in zip(names.LEAD_PROVIDERS, partnered_once, strict=True):
+        school.name = f"{PARTNERED_ONCE_LABEL}: {school.name}"
+        batch.discard(SchoolCohort, [seed_id("school-cohort", school.pk, newest)])
+        year = newest - 1
+        partnership_id = seed_id("partnership", provider, school.pk, year)
+        delivery_partner_id = context.delivery_partners[provider][0]
+        context.partnered_once[provider] = PartnershipInfo(partnership_id, school.pk, delivery_partner_id, False)
+        batch.add(
+            Partnership(
+                id=partnership_id,
+                school_id=school.pk,
+                lead_provider_id=context.providers[provider],
+                delivery_partner_id=delivery_partner_id,
+                cohort_id=context.cohorts[year],
+                status=PartnershipStatus.ACTIVE,
+                challenge_deadline=_aware(date(year, 10, 31)),
+            )
+        )
 
 
 def _contracts_and_statements(batch: SeedBatch, context: SeedContext, rng: random.Random) -> None:

@@ -2,11 +2,11 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
-from finance.sandbox import names
-from finance.sandbox.batch import SeedBatch
-from finance.sandbox.participants import ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT, ParticipantSeeder
-from finance.sandbox.reference import build_reference_data
-from finance.sandbox.scenarios import ProviderScenarios
+from sandbox import names
+from sandbox.batch import SeedBatch
+from sandbox.participants import ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT, ParticipantSeeder
+from sandbox.reference import build_reference_data
+from sandbox.scenarios import ProviderScenarios
 
 # Extra participants are written in chunks so memory stays flat however large --scale is.
 SCALE_CHUNK = 5000

@@ -10,7 +10,7 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -53,11 +53,15 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
+from ecf.selectors.schools import school_list
 from finance.calendars import statement_calendar
 from finance.choices import BandName, ContractType, StatementStatus
 from finance.models import Contract, Statement
+from finance.services.declarations import declaration_create
 from partnerships.choices import PartnershipStatus
 from partnerships.models import Partnership, ProviderRelationship
+from sandbox.reference import NO_SCHOOL_COHORTS_LABEL, PARTNERED_ONCE_LABEL
+from sandbox.scenarios import SCENARIO_LABELS, SCENARIOS
 
 pytestmark = pytest.mark.django_db
 
@@ -498,3 +502,103 @@ def test_declarations_reach_every_state_consistently(seeded: Seeded) -> None:
     assert set(checked) == {"payment", "clawback", "started", "modern mentor", "uplift"}
     started_years = {d.cohort.start_year for d in declarations if d.declaration_type == DeclarationType.STARTED}
     assert {2024, 2025} <= started_years
+
+
+# Test data for every provider -----------------------------------------------------------------------
+
+
+def test_every_provider_has_thirty_ready_to_declare_participants_in_each_of_the_two_newest_cohorts(
+    seeded: Seeded,
+) -> None:
+    newest = sorted(Cohort.objects.values_list("start_year", flat=True))[-2:]
+    latest = _latest_periods()
+    declared = set(Declaration.objects.values_list("training_record_id", flat=True))
+    providers = dict(LeadProvider.objects.values_list("pk", "name"))
+    ready: Counter[tuple[str, int]] = Counter()
+    kinds: dict[tuple[str, int], set[tuple[str, str]]] = defaultdict(set)
+    records = TrainingRecord.objects.select_related("participant", "cohort", "schedule")
+    for record in records.filter(participant__full_name__startswith="Ready to declare: "):
+        period = latest[record.pk]
+        partnership = period.partnership
+        assert partnership is not None, record
+        assert record.funding_eligibility == FundingEligibility.ELIGIBLE, record
+        assert period.training_status == TrainingStatus.ACTIVE, record
+        assert period.participant_status(seeded.today) == ParticipantStatus.ACTIVE, record
+        assert partnership.status == PartnershipStatus.ACTIVE, record
+        assert partnership.lead_provider_id == period.lead_provider_id, record
+        assert partnership.cohort_id == record.cohort_id, record
+        assert record.pk not in declared, record
+        key = (providers[period.lead_provider_id], record.cohort.start_year)
+        ready[key] += 1
+        kinds[key].add((record.participant_type, record.schedule.schedule_type))
+
+    for provider in LEAD_PROVIDERS:
+        for year in newest:
+            assert ready[(provider, year)] >= 30, (provider, year)
+            types = {participant_type for participant_type, _ in kinds[(provider, year)]}
+            assert types == set(ParticipantType), (provider, year)
+            schedules = {schedule_type for _, schedule_type in kinds[(provider, year)]}
+            assert ScheduleType.STANDARD in schedules, (provider, year)
+            assert len(schedules) >= 3, f"{provider} {year}: too few non-standard schedules"
+
+
+def test_scenario_people_have_listed_labels_and_unique_names(seeded: Seeded) -> None:
+    named = Participant.objects.filter(full_name__contains=": ").values_list("full_name", flat=True)
+    labels = Counter(name.split(": ", 1)[0] for name in named)
+    people = Counter(name.split(": ", 1)[1] for name in named)
+
+    assert set(labels) == SCENARIO_LABELS - {PARTNERED_ONCE_LABEL, NO_SCHOOL_COHORTS_LABEL}
+    assert all(count == 1 for count in people.values()), [name for name, count in people.items() if count > 1]
+    assert all(scenario.description for scenario in SCENARIOS)
+
+
+def test_two_people_share_a_trn_and_the_seconds_started_declaration_is_an_ineligible_duplicate(
+    seeded: Seeded,
+) -> None:
+    for provider in LeadProvider.objects.all():
+        first = Participant.objects.get(
+            full_name__startswith="ECT sharing a TRN: ",
+            training_records__training_periods__lead_provider=provider,
+        )
+        duplicate = Participant.objects.get(
+            full_name__startswith="ECT with a duplicate TRN: ",
+            training_records__training_periods__lead_provider=provider,
+        )
+        assert first.trn == duplicate.trn != ""
+        assert first.declarations.filter(declaration_type=DeclarationType.STARTED).exists()
+        assert not duplicate.declarations.exists()
+
+    provider = LeadProvider.objects.order_by("name")[0]
+    duplicate = Participant.objects.get(
+        full_name__startswith="ECT with a duplicate TRN: ", training_records__training_periods__lead_provider=provider
+    )
+    started = declaration_create(
+        lead_provider=provider,
+        participant_id=duplicate.pk,
+        course_identifier=CourseIdentifier.ECT,
+        declaration_type=DeclarationType.STARTED,
+        declaration_date=timezone.now() - timedelta(minutes=5),
+        evidence_held=EvidenceHeld.TRAINING_EVENT_ATTENDED,
+    )
+    assert started.state == DeclarationState.INELIGIBLE
+    assert started.superseded_by is not None
+    assert started.superseded_by.participant.trn == duplicate.trn
+
+
+def test_schools_whose_cohort_is_not_yet_known(seeded: Seeded) -> None:
+    newest = Cohort.objects.latest("start_year")
+    partnered_once = School.objects.filter(name__startswith=f"{PARTNERED_ONCE_LABEL}: ")
+    assert partnered_once.count() == len(LEAD_PROVIDERS)
+    for school in partnered_once:
+        partnerships = list(school.partnerships.values_list("lead_provider__name", "cohort__start_year"))
+        assert len(partnerships) == 1
+        assert partnerships[0][1] == newest.start_year - 1
+        assert school.school_cohorts.filter(cohort__start_year=newest.start_year - 1).exists()
+        assert not school.school_cohorts.filter(cohort=newest).exists()
+        provider = LeadProvider.objects.get(name=partnerships[0][0])
+        shown = school_list(lead_provider=provider, cohort_year=newest.start_year).get(pk=school.pk)
+        assert vars(shown)["induction_programme_choice"] == InductionProgrammeChoice.NOT_YET_KNOWN
+
+    without = School.objects.get(name__startswith=f"{NO_SCHOOL_COHORTS_LABEL}: ")
+    assert not without.school_cohorts.exists()
+    assert not without.partnerships.exists()

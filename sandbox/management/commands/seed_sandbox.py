@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ecf.management.progress import Progress
-from finance.sandbox.seed import seed_sandbox
+from sandbox.seed import seed_sandbox
 
 DEVELOPMENT_ADMIN = ("admin", "admin")
 

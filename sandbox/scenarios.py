@@ -5,6 +5,7 @@ provider can find it in its participant list and the back office."""
 
 import random
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,13 +21,99 @@ from ecf.choices import (
     WorkingPattern,
 )
 from ecf.models import Participant, ParticipantIdChange
-from finance.sandbox import names
-from finance.sandbox.batch import seed_id
-from finance.sandbox.participants import Enrolment, ParticipantSeeder
-from finance.sandbox.reference import PartnershipInfo
+from sandbox import names
+from sandbox.batch import seed_id
+from sandbox.participants import Enrolment, ParticipantSeeder
+from sandbox.reference import NO_SCHOOL_COHORTS_LABEL, PARTNERED_ONCE_LABEL, PartnershipInfo
 
 # Cohorts closed to payments move their unfinished participants to this cohort (domain rules §11.3).
 FROZEN_COHORT_DESTINATION = 2024
+READY_TO_DECLARE_PER_COHORT = 30
+READY_TO_DECLARE = "Ready to declare"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A case seeded for every lead provider: its people's (or school's) names start with `label` and a colon."""
+
+    label: str
+    description: str
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario(
+        READY_TO_DECLARE,
+        f"{READY_TO_DECLARE_PER_COHORT} per provider in each of the two newest cohorts: ECTs and mentors, funded, "
+        "active, no declarations yet; most on the standard September schedule, a few on others.",
+    ),
+    Scenario("ECT who became a mentor", "One person with two training records: an ECT in 2023, now a mentor."),
+    Scenario("Deferred ECT", "Deferred for parental leave after the started declaration."),
+    Scenario("Withdrawn ECT", "Withdrawn (left the teaching profession) after two declarations."),
+    Scenario("Resumed ECT", "Deferred for sickness, then resumed."),
+    Scenario("Withdrawn mentor", "A mentor withdrawn because they no longer mentor."),
+    Scenario("ECT joining a new school", "Leaving their school soon for another school with the same provider."),
+    Scenario("ECT leaving", "Leaving their school soon, with no new school known."),
+    Scenario("ECT who left", "Left their school; their training has ended."),
+    Scenario("ECT moved school", "Moved to another school with the same provider."),
+    Scenario(
+        "ECT moved to a new provider",
+        "Moved to a school partnered with the next provider, which re-declared started (an ineligible duplicate).",
+    ),
+    Scenario("ECT moving to a new provider", "Moving soon to a school partnered with the next provider."),
+    Scenario("ECT with a mentor from another provider", "Their mentor trains with the next provider."),
+    Scenario("Mentor trained by another provider", "The unfunded mentor of the previous provider's ECT."),
+    Scenario("ECT registered twice", "Two registrations merged: shows a participant id change."),
+    Scenario("ECT with funding not yet known", "No TRN yet, so funding is not yet known; declarations stay submitted."),
+    Scenario("ECT not eligible for funding", "Not eligible for funding."),
+    *(
+        Scenario(f"On {identifier}", f"Declared through the {identifier} schedule.")
+        for identifier in (
+            "ecf-standard-january",
+            "ecf-standard-april",
+            "ecf-extended-september",
+            "ecf-reduced-september",
+            "ecf-extended-january",
+            "ecf-replacement-september",
+        )
+    ),
+    Scenario("ECT with a voided declaration", "Started declared, then voided before it was paid."),
+    Scenario("ECT with a clawback pending", "A paid declaration voided today: awaiting clawback."),
+    Scenario("ECT with a clawed-back declaration", "A paid declaration voided and clawed back."),
+    Scenario("ECT with a payable declaration", "A declaration on the statement waiting for authorisation."),
+    Scenario("ECT with an eligible declaration", "A declaration made today, on the open statement."),
+    Scenario("ECT moved out of a frozen cohort", "Started in 2022, moved to 2024 after 2022 closed for payments."),
+    Scenario("Mentor who completed training", "Declared completed: mentor funding has ended."),
+    Scenario(
+        "ECT at a school that challenged the partnership",
+        "The school challenged the partnership: the provider no longer sees them.",
+    ),
+    Scenario("Part-time ECT", "Works part time."),
+    Scenario("ECT removed by the school", "The school withdrew them from induction."),
+    Scenario("ECT sharing a TRN", "The first of two people with one TRN; started is declared."),
+    Scenario(
+        "ECT with a duplicate TRN",
+        "A different person with the same TRN and no declarations: their started declaration becomes an "
+        "ineligible duplicate.",
+    ),
+    Scenario(
+        PARTNERED_ONCE_LABEL,
+        "A school (its name starts with this) the provider partners in the second newest cohort with no school "
+        "cohort in the newest: its induction programme is not_yet_known there.",
+    ),
+    Scenario(
+        NO_SCHOOL_COHORTS_LABEL,
+        "A school (its name starts with this) with no school cohort in any year: not_yet_known in every cohort.",
+    ),
+)
+SCENARIO_LABELS = frozenset(scenario.label for scenario in SCENARIOS)
+# Ready-to-declare participants (by index) on schedules other than the standard September one.
+READY_SCHEDULES = {
+    7: "ecf-standard-january",
+    12: "ecf-extended-september",
+    17: "ecf-standard-april",
+    22: "ecf-reduced-september",
+    29: "ecf-replacement-september",  # a mentor
+}
 
 
 def current_cohort(today: date) -> int:
@@ -46,6 +133,7 @@ class ProviderScenarios:
         self.today = seeder.today
         self.current = current_cohort(self.today)
         self.previous = self.current - 1
+        self.newest = seeder.context.years[-2:]
 
     def run(self) -> None:
         for scenario in self.scenarios():
@@ -79,12 +167,15 @@ class ProviderScenarios:
             self.in_challenged_partnership,
             self.part_time_ect,
             self.withdrawn_by_school,
+            self.sharing_a_trn,
+            self.ready_to_declare,
         ]
 
     # --- helpers ---------------------------------------------------------------------------------
 
-    def person(self, label: str, *, with_trn: bool = True) -> Participant:
-        participant = self.seeder.person(f"{self.provider}:{label}", self.rng, with_trn=with_trn)
+    def person(self, label: str, *, with_trn: bool = True, key: str = "") -> Participant:
+        assert label in SCENARIO_LABELS, f"{label!r} is not listed in SCENARIOS"
+        participant = self.seeder.person(f"{self.provider}:{label}{key}", self.rng, with_trn=with_trn, unique=True)
         participant.full_name = f"{label}: {participant.full_name}"
         return participant
 
@@ -381,3 +472,33 @@ class ProviderScenarios:
             26,
             induction_status=InductionStatus.WITHDRAWN,
         )
+
+    def sharing_a_trn(self) -> None:
+        """Two different people recorded with one TRN: the second one's declarations are duplicates."""
+        first = self.person("ECT sharing a TRN")
+        self.declarations(self.enrol(first, self.current, 28), 1)
+        duplicate = self.person("ECT with a duplicate TRN")
+        duplicate.trn, duplicate.trn_validated = first.trn, False
+        self.enrol(duplicate, self.current, 29)
+
+    def ready_to_declare(self) -> None:
+        """Funded, active participants with nothing declared, in the two newest cohorts: every fifth a mentor of
+        the ECT before, a few on schedules other than the standard September one."""
+        for year in self.newest:
+            previous: Enrolment | None = None
+            for index in range(READY_TO_DECLARE_PER_COHORT):
+                mentor = index % 5 == 4
+                person = self.person(READY_TO_DECLARE, key=f":{year}:{index}")
+                enrolment = self.seeder.enrol(
+                    person,
+                    provider=self.provider,
+                    year=year,
+                    partnership=self.partnership(
+                        year, index - 1 if mentor else index
+                    ),  # a mentor at their ECT's school
+                    participant_type=ParticipantType.MENTOR if mentor else ParticipantType.ECT,
+                    schedule_identifier=READY_SCHEDULES.get(index, "ecf-standard-september"),
+                )
+                if mentor and previous is not None:
+                    self.seeder.mentor(previous, enrolment, date(year, 9, 1))
+                previous = enrolment

@@ -35,6 +35,11 @@ class SeedBatch:
         for row in rows:
             self.add(row)
 
+    def discard(self, model: type[models.Model], ids: Iterable[uuid.UUID]) -> None:
+        """Leave out rows added earlier (a case that needs a row missing)."""
+        for pk in ids:
+            self._rows[model].pop(pk, None)
+
     def __len__(self) -> int:
         return sum(len(rows) for rows in self._rows.values())
 

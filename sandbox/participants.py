@@ -28,9 +28,9 @@ from ecf.models import (
     TrainingStatusChange,
 )
 from finance.choices import StatementStatus
-from finance.sandbox import names
-from finance.sandbox.batch import SeedBatch, seed_id
-from finance.sandbox.reference import PartnershipInfo, SeedContext, StatementInfo
+from sandbox import names
+from sandbox.batch import SeedBatch, seed_id
+from sandbox.reference import PartnershipInfo, SeedContext, StatementInfo
 
 ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT = 8
 STATE_FOR_STATEMENT = {
@@ -82,13 +82,20 @@ class ParticipantSeeder:
         self.batch = batch
         self.context = context
         self.today = context.today
+        self.unique_names: set[str] = set()
 
     # --- building blocks -------------------------------------------------------------------------
 
-    def person(self, key: str, rng: random.Random, *, with_trn: bool = True) -> Participant:
+    def person(self, key: str, rng: random.Random, *, with_trn: bool = True, unique: bool = False) -> Participant:
+        """A new person; `unique` ones (scenario people) never share a name, so a search finds one case."""
+        full_name = f"{rng.choice(names.FIRST_NAMES)} {rng.choice(names.LAST_NAMES)}"
+        while unique and full_name in self.unique_names:
+            full_name = f"{rng.choice(names.FIRST_NAMES)} {rng.choice(names.LAST_NAMES)}"
+        if unique:
+            self.unique_names.add(full_name)
         participant = Participant(
             id=seed_id("participant", key),
-            full_name=f"{rng.choice(names.FIRST_NAMES)} {rng.choice(names.LAST_NAMES)}",
+            full_name=full_name,
             trn=f"{rng.randrange(1000000, 9999999)}" if with_trn else "",
             trn_validated=with_trn and rng.random() < 0.9,
         )

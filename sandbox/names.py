@@ -48,11 +48,14 @@ POSTCODE_AREAS = ("B", "BS", "CB", "DE", "EX", "HU", "LE", "LS", "M", "NE", "NG"
 FIRST_NAMES = (
     "Aisha", "Amelia", "Ben", "Chloe", "Daniel", "Ella", "Farah", "George", "Grace", "Hannah", "Isaac",
     "Jack", "Jasmine", "Kwame", "Leah", "Liam", "Maya", "Mohammed", "Niamh", "Oliver", "Olivia", "Priya",
-    "Rhys", "Sofia", "Thomas", "Zara",
+    "Rhys", "Sofia", "Thomas", "Zara", "Adam", "Bethan", "Caleb", "Deepa", "Eilidh", "Femi", "Gareth", "Hamza",
+    "Imogen", "Joseph", "Kiran", "Lucy", "Mei", "Nathan", "Ossian", "Ruth", "Samuel", "Tomasz", "Uma", "Yusuf",
 )  # fmt: skip
 LAST_NAMES = (
     "Ahmed", "Baker", "Campbell", "Chen", "Davies", "Evans", "Fraser", "Green", "Hughes", "Iqbal", "Jones",
     "Khan", "Lewis", "Murphy", "Nowak", "O'Brien", "Patel", "Roberts", "Singh", "Taylor", "Walker", "Wright",
+    "Adeyemi", "Bell", "Clarke", "Dhillon", "Edwards", "Fitzgerald", "Gordon", "Hussain", "Ibrahim", "Kowalski",
+    "Mensah", "Okafor", "Quinn", "Reid", "Shaw", "Thompson", "Usman", "Vaughan", "Williams", "Young",
 )  # fmt: skip
 
 
