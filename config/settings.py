@@ -125,6 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the API's queries return pages of rows, where compiling costs more than it saves
     # (measured: 25 ms of a 54 ms declarations page at national scale, on every page).
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time: concurrent writes (runserver answers each request in its own thread) wait
+    # their turn instead of failing with "database is locked". WAL lets reads go on during a write; IMMEDIATE
+    # takes the write lock when a transaction begins, where waiting for it is safe (a deferred transaction that
+    # upgrades from reading to writing is refused at once); the busy timeout is how long a write may wait.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL", transaction_mode="IMMEDIATE", timeout=20
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
