@@ -1,6 +1,10 @@
-"""JSON log lines (settings.LOGGING uses this formatter when LOG_FORMAT=json). Standard library only.
+"""Log formatters: JSON lines (settings.LOGGING uses it when LOG_FORMAT=json) and plain text. Standard library only.
 
-Each record becomes one JSON object: time (UTC, ISO 8601), level, logger, message, request_id, and for the
+Both redact e-mail addresses and API-token-looking text (`ecfp_...`) in everything they write, including
+Django's own `django.request` warnings ("Not Found: /api/v3/participants/ecf/ecfp_...") and tracebacks
+(a database error quoting a row's e-mail address).
+
+In JSON each record becomes one object: time (UTC, ISO 8601), level, logger, message, request_id, and for the
 access line of a request also method, path, status, duration_ms and lead_provider. Only these named fields are
 written: never a record's other attributes (such as the `request` Django attaches), so query strings, request
 bodies, headers and tokens cannot reach the log through them. As a last line of defence, e-mail addresses and
@@ -27,6 +31,13 @@ def redact(text: str) -> str:
     for pattern in SECRET_PATTERNS:
         text = pattern.sub(REDACTED, text)
     return text
+
+
+class TextFormatter(logging.Formatter):
+    """The standard formatter, with the whole line (message, traceback and all) redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):

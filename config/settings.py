@@ -257,7 +257,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # LOG_FORMAT=json: one JSON object per line (config/logging.py), for production log collectors; otherwise plain
-# text. Either way every line carries the request id (config/request_id.py; "-" outside a request).
+# text. Either way every line carries the request id (config/request_id.py; "-" outside a request), and e-mail
+# addresses and API tokens are redacted.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
@@ -265,7 +266,10 @@ LOGGING = {
     "filters": {"request_id": {"()": "config.request_id.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "config.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "config.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {

@@ -9,11 +9,15 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.db import DatabaseError
 from django.test import Client
+from django.utils.module_loading import import_string
 
 from api.tokens import api_token_create
 from config.logging import JsonFormatter
@@ -33,10 +37,10 @@ UUID_HEX = re.compile(r"^[0-9a-f]{32}$")
 class Collect(logging.Handler):
     """Formats every record the way production does (LOG_FORMAT=json) and keeps the lines."""
 
-    def __init__(self) -> None:
+    def __init__(self, formatter: logging.Formatter | None = None) -> None:
         super().__init__(level=logging.DEBUG)
         self.addFilter(RequestIdFilter())
-        self.setFormatter(JsonFormatter())
+        self.setFormatter(formatter or JsonFormatter())
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -49,15 +53,28 @@ class Collect(logging.Handler):
         return [entry for entry in self.entries() if entry["logger"] == "config.access"]
 
 
-@pytest.fixture
-def logs() -> Iterator[Collect]:
-    handler = Collect()
+@contextmanager
+def collecting(formatter: logging.Formatter | None = None) -> Iterator[Collect]:
+    handler = Collect(formatter)
     root = logging.getLogger()
     root.addHandler(handler)
     try:
         yield handler
     finally:
         root.removeHandler(handler)
+
+
+@pytest.fixture
+def logs() -> Iterator[Collect]:
+    with collecting() as handler:
+        yield handler
+
+
+def configured_formatter(name: str) -> logging.Formatter:
+    """The formatter settings.LOGGING configures under `name`, built as logging.config builds it."""
+    options = dict(settings.LOGGING["formatters"][name])
+    factory = import_string(options.pop("()", "logging.Formatter"))
+    return factory(**{("fmt" if key == "format" else key): value for key, value in options.items()})
 
 
 @pytest.fixture
@@ -86,6 +103,26 @@ def test_no_secret_reaches_any_log_line(logs, token):
     for line in logs.lines:
         for secret in (EMAIL, TOKEN_LIKE, QUERY_VALUE, token, "filter[", "?"):
             assert secret not in line, line
+
+
+@pytest.mark.parametrize("log_format", list(settings.LOGGING["formatters"]))
+def test_no_format_logs_a_token_or_an_email_address(log_format, token):
+    client = Client()
+    with collecting(configured_formatter(log_format)) as logs:
+        # django.request's warning names the path: "Not Found: /api/v3/participants/ecf/ecfp_..."
+        client.get(f"/api/v3/participants/ecf/{TOKEN_LIKE}", headers={"Authorization": f"Bearer {token}"})
+        client.get(f"/api/v3/participants/ecf/{EMAIL}", headers={"Authorization": f"Bearer {token}"})
+        try:  # as a database error quoting a row's values
+            raise DatabaseError(f"duplicate key value violates unique constraint: (email)=({EMAIL})")
+        except DatabaseError:
+            logging.getLogger("django.db").exception("Write failed for %s with %s", EMAIL, TOKEN_LIKE)
+
+    assert any("Not Found" in line for line in logs.lines)
+    assert any("duplicate key value" in line for line in logs.lines)
+    for line in logs.lines:
+        assert EMAIL not in line, line
+        assert TOKEN_LIKE not in line, line
+        assert token not in line, line
 
 
 def test_each_request_logs_one_access_line_with_its_request_id(logs, token):
