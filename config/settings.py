@@ -201,6 +201,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_SECURE = not DEBUG
+# Only staff have sessions (the API uses tokens): one signs in again after a working day, not two weeks later.
+SESSION_COOKIE_AGE = 9 * 60 * 60
 CSRF_COOKIE_SECURE = not DEBUG
 
 # HTTPS (`manage.py check --deploy` is clean with DEBUG off; tests/config/test_deploy.py keeps it so).

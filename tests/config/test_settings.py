@@ -37,3 +37,11 @@ def test_admin_shows_the_sandbox_banner(admin_client, settings, db):
     assert b"SANDBOX" in admin_client.get("/admin/").content
     settings.SANDBOX = False
     assert b"SANDBOX" not in admin_client.get("/admin/").content
+
+
+def test_a_staff_session_lasts_a_working_day(client, admin_user):
+    response = client.post("/admin/login/", {"username": admin_user.username, "password": "password"})
+
+    assert response.status_code == 302
+    assert client.session.get_expiry_age() == 9 * 3600
+    assert client.cookies["sessionid"]["max-age"] == 9 * 3600
