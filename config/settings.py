@@ -1,7 +1,10 @@
 """The one settings module. Production differences come only from environment variables.
 
-Variables (all optional in development):
-  DEBUG          "1"/"0" (default on). With DEBUG off, SECRET_KEY must be set.
+Secure by default: with no variable set, DEBUG and SANDBOX are off and SECRET_KEY must be given. Development
+settings come only from an explicit DEBUG=1 (`make run`, `make test` and config/settings_test.py set it).
+
+Variables:
+  DEBUG          "1"/"0" (default off). With DEBUG off, SECRET_KEY must be set.
   SECRET_KEY     Django secret; also keys the HMAC of API tokens.
   DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/ecf (default: SQLite file db.sqlite3).
   REDIS_URL      e.g. redis://127.0.0.1:6379/0 - shared cache (rate-limit counters).
@@ -10,6 +13,7 @@ Variables (all optional in development):
   SECURE_HSTS_SECONDS  HSTS max-age (default 31536000 when DEBUG is off, else 0).
   SECURE_SSL_REDIRECT  "1"/"0" - redirect HTTP to HTTPS, except /healthcheck (default: on when DEBUG is off).
   BEHIND_PROXY   set when a proxy terminates TLS and sets X-Forwarded-Proto (trusted only then).
+  TRUSTED_PROXY_COUNT  proxies that append to X-Forwarded-For (default 0: REMOTE_ADDR is the client).
   LOG_FORMAT     "json" for JSON log lines (default: plain text).
 """
 
@@ -30,7 +34,7 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_flag("DEBUG", default=True)
+DEBUG = env_flag("DEBUG", default=False)
 SANDBOX = env_flag("SANDBOX", default=DEBUG)
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
@@ -61,6 +65,7 @@ INSTALLED_APPS = [
     "partnerships",
     "finance",
     "api",
+    "config.apps.ConfigConfig",  # the project's own system checks (config/checks.py)
 ]
 
 MIDDLEWARE = [
@@ -215,7 +220,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe the health checks over plain HTTP: they answer without a redirect to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthcheck"]
-if env_flag("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_flag("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     # Only behind a proxy that sets (and never passes through) X-Forwarded-Proto: clients could forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.conf import settings
@@ -32,6 +32,7 @@ EMAIL = "jo.bloggs@example.org"
 TOKEN_LIKE = "ecfp_notarealtokenbutlookslikeone123"
 QUERY_VALUE = "secret-query-value-7f3a"
 UUID_HEX = re.compile(r"^[0-9a-f]{32}$")
+FORMATTERS: dict[str, dict[str, Any]] = cast(dict[str, Any], settings.LOGGING)["formatters"]
 
 
 class Collect(logging.Handler):
@@ -72,7 +73,7 @@ def logs() -> Iterator[Collect]:
 
 def configured_formatter(name: str) -> logging.Formatter:
     """The formatter settings.LOGGING configures under `name`, built as logging.config builds it."""
-    options = dict(settings.LOGGING["formatters"][name])
+    options = dict(FORMATTERS[name])
     factory = import_string(options.pop("()", "logging.Formatter"))
     return factory(**{("fmt" if key == "format" else key): value for key, value in options.items()})
 
@@ -105,7 +106,7 @@ def test_no_secret_reaches_any_log_line(logs, token):
             assert secret not in line, line
 
 
-@pytest.mark.parametrize("log_format", list(settings.LOGGING["formatters"]))
+@pytest.mark.parametrize("log_format", list(FORMATTERS))
 def test_no_format_logs_a_token_or_an_email_address(log_format, token):
     client = Client()
     with collecting(configured_formatter(log_format)) as logs:

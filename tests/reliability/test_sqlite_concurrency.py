@@ -9,6 +9,7 @@ locked" (a 503). Runs on SQLite whatever database the suite uses: it makes its o
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import pytest
@@ -79,7 +80,7 @@ def test_concurrent_declarations_of_different_milestones_all_succeed(sandbox: Sa
         for body in free_milestones(base_url, sandbox.tokens[name], name, count=each)
     ]
 
-    answers = all_at_once([lambda token=token, body=body: declare(base_url, token, body) for token, body in writes])
+    answers = all_at_once([partial(declare, base_url, token, body) for token, body in writes])
 
     assert statuses(answers) == [200] * CONCURRENT, [answer.body for answer in answers if answer.status != 200]
     for (token, body), answer in zip(writes, answers, strict=True):
@@ -90,7 +91,7 @@ def test_the_same_declaration_sent_concurrently_is_declared_once(sandbox: Sandbo
     base_url, token = sandbox.server.base_url, sandbox.tokens[PROVIDERS[0]]
     [body] = free_milestones(base_url, token, PROVIDERS[0], count=1)
 
-    answers = all_at_once([lambda: declare(base_url, token, body)] * CONCURRENT)
+    answers = all_at_once([partial(declare, base_url, token, body)] * CONCURRENT)
 
     # One declares; every other is an exact repeat answered with the same declaration (D5).
     assert statuses(answers) == [200] * CONCURRENT, [answer.body for answer in answers if answer.status != 200]
@@ -124,12 +125,7 @@ def test_concurrent_partnership_changes_all_succeed(sandbox: Sandbox) -> None:
     changes = partnership_changes(base_url, token, CONCURRENT)
 
     answers = all_at_once(
-        [
-            lambda partnership_id=partnership_id, body=body: call(
-                base_url, "PUT", f"{PARTNERSHIPS}/{partnership_id}", token=token, body=body
-            )
-            for partnership_id, body in changes
-        ]
+        [partial(call, base_url, "PUT", f"{PARTNERSHIPS}/{id_}", token=token, body=body) for id_, body in changes]
     )
 
     assert statuses(answers) == [200] * CONCURRENT, [answer.body for answer in answers if answer.status != 200]
