@@ -1,6 +1,6 @@
-"""Log formatters: JSON lines (settings.LOGGING uses it when LOG_FORMAT=json) and plain text. Standard library only.
+"""Log formatters: JSON lines (settings.LOGGING uses it when LOG_FORMAT=json), plain text and runserver's lines.
 
-Both redact e-mail addresses and API-token-looking text (`ecfp_...`) in everything they write, including
+All of them redact e-mail addresses and API-token-looking text (`ecfp_...`) in everything they write, including
 Django's own `django.request` warnings ("Not Found: /api/v3/participants/ecf/ecfp_...") and tracebacks
 (a database error quoting a row's e-mail address).
 
@@ -16,6 +16,8 @@ import logging
 import re
 from datetime import UTC, datetime
 from typing import Any
+
+from django.utils.log import ServerFormatter as DjangoServerFormatter
 
 REDACTED = "[REDACTED]"
 # Kept in step with api.tokens.TOKEN_START ("ecfp_"); config is the top layer, so it must not depend on the
@@ -35,6 +37,13 @@ def redact(text: str) -> str:
 
 class TextFormatter(logging.Formatter):
     """The standard formatter, with the whole line (message, traceback and all) redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class ServerFormatter(DjangoServerFormatter):
+    """runserver's request lines (the `django.server` logger), redacted."""
 
     def format(self, record: logging.LogRecord) -> str:
         return redact(super().format(record))

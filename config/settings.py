@@ -278,13 +278,26 @@ LOGGING = {
             "()": "config.logging.TextFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
         },
+        # runserver's request lines, as Django formats them.
+        "django.server": {"()": "config.logging.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
             "formatter": "json" if LOG_FORMAT == "json" else "text",
-        }
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "django.server",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replace the handlers of Django's default configuration, which would print its records a second time
+        # (with DEBUG on) unredacted: Django's records go to the root's handler like every other.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

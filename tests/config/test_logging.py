@@ -206,3 +206,26 @@ def test_log_format_selects_json_lines(log_format, is_json):
         )
     else:
         assert line.endswith("WARNING x [-] hello")
+
+
+DJANGO_LINES = (
+    "import django, logging; django.setup(); "
+    f"logging.getLogger('django.request').warning('Not Found: /api/v3/participants/ecf/%s', {TOKEN_LIKE!r}); "
+    f"logging.getLogger('django.server').warning('\"GET /api/v3/participants/ecf/%s HTTP/1.1\" 404 0', {EMAIL!r})"
+)
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_djangos_own_loggers_are_redacted_once_each_in_development(log_format):
+    # As `make run`: DEBUG on, where Django's default configuration adds its own console handlers.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_FORMAT": log_format, "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", DJANGO_LINES], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert "Not Found: /api/v3/participants/ecf/[REDACTED]" in lines[0]
+    assert "GET /api/v3/participants/ecf/[REDACTED] HTTP/1.1" in lines[1]
+    assert EMAIL not in result.stderr
+    assert TOKEN_LIKE not in result.stderr
