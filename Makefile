@@ -11,6 +11,10 @@ PORT ?= 8000
 
 SIZE ?= small
 
+# Development settings (DEBUG, and with it SANDBOX and the development SECRET_KEY) only for the development
+# targets: without DEBUG=1 the settings are production's and refuse to load without a SECRET_KEY.
+run seed tokens test schema: export DEBUG = 1
+
 install: $(INSTALLED)
 
 $(INSTALLED): requirements.txt requirements-dev.txt

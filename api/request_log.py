@@ -4,6 +4,8 @@ For each POST, PUT, PATCH or DELETE under /api/v3/ (whatever the answer: 2xx, 4x
 middleware stores, once the response is ready: the provider whose token authenticated it, the method,
 the path (without its query string), the body (the parsed JSON, or the text's first 10,000 characters
 when it is not JSON), the status code, the `errors` of a 4xx answer and the `data.id` of a 2xx answer.
+Whatever the database's JSON cannot hold is made storable, so every write leaves its row: a body with a
+number beyond a double (1e999) is kept as text, lone UTF-16 surrogates become U+FFFD, NUL characters go.
 
 It never stores the Authorization header. Token-like text (`ecfp_...`, or the bearer value the request
 carried) found in the body or the path is replaced by `[REDACTED]`, so a provider that pastes a token
@@ -16,6 +18,7 @@ trying would cost the caller another connection attempt.
 
 import json
 import logging
+import math
 import re
 from collections.abc import Callable
 from typing import Any
@@ -36,6 +39,8 @@ MAX_PATH = 2000  # ApiRequest.path's max_length
 MAX_RESOURCE_ID = 64  # ApiRequest.resource_id's max_length
 REDACTED = "[REDACTED]"
 TOKEN_PATTERN = re.compile(re.escape(TOKEN_START) + r"[A-Za-z0-9_\-]*")
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
 _UNREAD = object()
 
 
@@ -67,6 +72,7 @@ def record(request: HttpRequest, raw: Any, response: HttpResponseBase) -> ApiReq
     secrets = _secrets(request)
     body = None if raw is _UNREAD else _request_body(raw, secrets)
     errors, resource_id = _outcome(response)
+    errors = _scrub(errors, secrets)  # an error may quote the value sent
     token = getattr(request, "auth", None)
     entry = ApiRequest(
         lead_provider_id=token.lead_provider_id if isinstance(token, ApiToken) else None,
@@ -95,7 +101,7 @@ def _request_body(raw: bytes, secrets: list[str]) -> Any:
         return None
     text = raw.decode("utf-8", errors="replace")
     try:
-        parsed = json.loads(text, parse_constant=_reject_constant)
+        parsed = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except (ValueError, RecursionError):  # not JSON, or nested too deeply to read: keep it as text
         return _clean(text[:MAX_TEXT_BODY], secrets)
     return _scrub(parsed, secrets)
@@ -104,6 +110,14 @@ def _request_body(raw: bytes, secrets: list[str]) -> Any:
 def _reject_constant(name: str) -> Any:
     # NaN and Infinity are not JSON and PostgreSQL's jsonb refuses them: keep such a body as text.
     raise ValueError(name)
+
+
+def _finite_float(text: str) -> float:
+    # A number beyond a double (1e999) reads as infinity, which jsonb refuses too: keep such a body as text.
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(text)
+    return number
 
 
 def _scrub(value: Any, secrets: list[str]) -> Any:
@@ -119,7 +133,9 @@ def _scrub(value: Any, secrets: list[str]) -> Any:
 def _clean(text: str, secrets: list[str]) -> str:
     for secret in secrets:
         text = text.replace(secret, REDACTED)
-    # PostgreSQL text and jsonb cannot hold NUL characters.
+    # PostgreSQL text and jsonb hold neither NUL characters nor lone UTF-16 surrogates (JSON's "\ud800"; the
+    # parser has already joined every valid pair into one character).
+    text = LONE_SURROGATE.sub(REPLACEMENT_CHARACTER, text)
     return TOKEN_PATTERN.sub(REDACTED, text).replace("\x00", "")
 
 

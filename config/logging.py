@@ -1,6 +1,10 @@
-"""JSON log lines (settings.LOGGING uses this formatter when LOG_FORMAT=json). Standard library only.
+"""Log formatters: JSON lines (settings.LOGGING uses it when LOG_FORMAT=json), plain text and runserver's lines.
 
-Each record becomes one JSON object: time (UTC, ISO 8601), level, logger, message, request_id, and for the
+All of them redact e-mail addresses and API-token-looking text (`ecfp_...`) in everything they write, including
+Django's own `django.request` warnings ("Not Found: /api/v3/participants/ecf/ecfp_...") and tracebacks
+(a database error quoting a row's e-mail address).
+
+In JSON each record becomes one object: time (UTC, ISO 8601), level, logger, message, request_id, and for the
 access line of a request also method, path, status, duration_ms and lead_provider. Only these named fields are
 written: never a record's other attributes (such as the `request` Django attaches), so query strings, request
 bodies, headers and tokens cannot reach the log through them. As a last line of defence, e-mail addresses and
@@ -12,6 +16,8 @@ import logging
 import re
 from datetime import UTC, datetime
 from typing import Any
+
+from django.utils.log import ServerFormatter as DjangoServerFormatter
 
 REDACTED = "[REDACTED]"
 # Kept in step with api.tokens.TOKEN_START ("ecfp_"); config is the top layer, so it must not depend on the
@@ -27,6 +33,20 @@ def redact(text: str) -> str:
     for pattern in SECRET_PATTERNS:
         text = pattern.sub(REDACTED, text)
     return text
+
+
+class TextFormatter(logging.Formatter):
+    """The standard formatter, with the whole line (message, traceback and all) redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+class ServerFormatter(DjangoServerFormatter):
+    """runserver's request lines (the `django.server` logger), redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):

@@ -1,7 +1,10 @@
 """The one settings module. Production differences come only from environment variables.
 
-Variables (all optional in development):
-  DEBUG          "1"/"0" (default on). With DEBUG off, SECRET_KEY must be set.
+Secure by default: with no variable set, DEBUG and SANDBOX are off and SECRET_KEY must be given. Development
+settings come only from an explicit DEBUG=1 (`make run`, `make test` and config/settings_test.py set it).
+
+Variables:
+  DEBUG          "1"/"0" (default off). With DEBUG off, SECRET_KEY must be set.
   SECRET_KEY     Django secret; also keys the HMAC of API tokens.
   DATABASE_URL   e.g. postgres://user@127.0.0.1:5432/ecf (default: SQLite file db.sqlite3).
   REDIS_URL      e.g. redis://127.0.0.1:6379/0 - shared cache (rate-limit counters).
@@ -10,6 +13,7 @@ Variables (all optional in development):
   SECURE_HSTS_SECONDS  HSTS max-age (default 31536000 when DEBUG is off, else 0).
   SECURE_SSL_REDIRECT  "1"/"0" - redirect HTTP to HTTPS, except /healthcheck (default: on when DEBUG is off).
   BEHIND_PROXY   set when a proxy terminates TLS and sets X-Forwarded-Proto (trusted only then).
+  TRUSTED_PROXY_COUNT  proxies that append to X-Forwarded-For (default 0: REMOTE_ADDR is the client).
   LOG_FORMAT     "json" for JSON log lines (default: plain text).
 """
 
@@ -30,7 +34,7 @@ def env_flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_flag("DEBUG", default=True)
+DEBUG = env_flag("DEBUG", default=False)
 SANDBOX = env_flag("SANDBOX", default=DEBUG)
 
 DEVELOPMENT_SECRET_KEY = "development-only-secret-key-never-use-in-production"
@@ -62,6 +66,7 @@ INSTALLED_APPS = [
     "finance",
     "sandbox",
     "api",
+    "config.apps.ConfigConfig",  # the project's own system checks (config/checks.py)
 ]
 
 MIDDLEWARE = [
@@ -126,6 +131,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT compilation: the API's queries return pages of rows, where compiling costs more than it saves
     # (measured: 25 ms of a 54 ms declarations page at national scale, on every page).
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite has one writer at a time: concurrent writes (runserver answers each request in its own thread) wait
+    # their turn instead of failing with "database is locked". WAL lets reads go on during a write; IMMEDIATE
+    # takes the write lock when a transaction begins, where waiting for it is safe (a deferred transaction that
+    # upgrades from reading to writing is refused at once); the busy timeout is how long a write may wait.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        init_command="PRAGMA journal_mode=WAL", transaction_mode="IMMEDIATE", timeout=20
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -194,6 +207,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_SECURE = not DEBUG
+# Only staff have sessions (the API uses tokens): one signs in again after a working day, not two weeks later.
+SESSION_COOKIE_AGE = 9 * 60 * 60
 CSRF_COOKIE_SECURE = not DEBUG
 
 # HTTPS (`manage.py check --deploy` is clean with DEBUG off; tests/config/test_deploy.py keeps it so).
@@ -206,7 +221,8 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe the health checks over plain HTTP: they answer without a redirect to HTTPS.
 SECURE_REDIRECT_EXEMPT = [r"^healthcheck"]
-if env_flag("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env_flag("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     # Only behind a proxy that sets (and never passes through) X-Forwarded-Proto: clients could forge it.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -250,7 +266,8 @@ SPECTACULAR_SETTINGS = {
 }
 
 # LOG_FORMAT=json: one JSON object per line (config/logging.py), for production log collectors; otherwise plain
-# text. Either way every line carries the request id (config/request_id.py; "-" outside a request).
+# text. Either way every line carries the request id (config/request_id.py; "-" outside a request), and e-mail
+# addresses and API tokens are redacted.
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
 LOGGING = {
     "version": 1,
@@ -258,14 +275,30 @@ LOGGING = {
     "filters": {"request_id": {"()": "config.request_id.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "config.logging.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "text": {
+            "()": "config.logging.TextFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+        # runserver's request lines, as Django formats them.
+        "django.server": {"()": "config.logging.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
             "formatter": "json" if LOG_FORMAT == "json" else "text",
-        }
+        },
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "django.server",
+        },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Replace the handlers of Django's default configuration, which would print its records a second time
+        # (with DEBUG on) unredacted: Django's records go to the root's handler like every other.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

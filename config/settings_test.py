@@ -1,4 +1,10 @@
-"""Test settings: the real settings, made faster. Nothing else."""
+"""Test settings: the real settings with development defaults, made faster. Nothing else."""
+
+import os
+
+# Tests run with development settings, as `make test` sets them (DEBUG at start-up, and so SANDBOX); the test
+# runner switches DEBUG off while tests run. Processes a test starts inherit them unless it sets their own.
+os.environ.setdefault("DEBUG", "1")
 
 from config.settings import *  # noqa: F403
 

@@ -253,7 +253,10 @@ class ParticipantAdmin(HistoryAdmin):
             context["can_view_statements"] = request.user.has_perm("finance.view_statement")
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    @admin.action(description="Merge two duplicate participants", permissions=["delete"])
+    def has_merge_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("ecf.merge_participant")
+
+    @admin.action(description="Merge two duplicate participants", permissions=["merge"])
     def merge_duplicates(self, request: HttpRequest, queryset: QuerySet[Participant]) -> HttpResponse | None:
         """Intermediate page: choose the participant to keep and give a reason, then merge (ecf.services.merges)."""
         pair = list(queryset.order_by("created_at", "pk")[:3])

@@ -74,13 +74,15 @@ ADMIN_PERMISSIONS: tuple[str, ...] = (
 )
 
 # Finance: statements, contracts and their bands, adjustments (append-only: no change), authorising
-# payment, declarations (voiding and moving payments happen through finance actions), and a view of the
-# people, schools, providers and cohorts behind them so they can find things.
+# payment, declarations (voiding and moving payments happen through finance actions), merging duplicate
+# participants (it moves their declarations and payments; the original service's duplicates tool was a finance
+# page), and a view of the people, schools, providers and cohorts behind them so they can find things.
 FINANCE_PERMISSIONS: tuple[str, ...] = (
     *_many(("finance.statement", "finance.contract", "finance.band"), "add", "change", "view"),
     *_model_permissions("finance.adjustment", "add", "view"),
     "finance.authorise_payment",
     *_model_permissions("ecf.declaration", "change", "view"),
+    "ecf.merge_participant",
     *_many(
         ("ecf.participant", "ecf.trainingrecord", "ecf.school", "ecf.leadprovider", "ecf.cohort"),
         "view",

@@ -52,6 +52,8 @@ class JobOutcome:
     def days(self) -> str:
         """The days the run covered."""
         first = self.since + timedelta(days=1)
+        if self.since > self.today:  # asked for a day before the last day run: nothing to catch up
+            return f"last run for {self.since}, after {self.today}"
         if first > self.today:
             return f"already run for {self.today}"
         return f"{first}" if first == self.today else f"{first} to {self.today}"

@@ -2,6 +2,10 @@
 
 import re
 
+# The development superuser the seed creates with DEBUG on (its password is public: `manage.py check --deploy`
+# refuses a database that holds it).
+DEVELOPMENT_ADMIN = ("admin", "admin")
+
 LEAD_PROVIDERS = (
     "Ambition Institute",
     "Best Practice Network",

@@ -194,3 +194,38 @@ def test_recording_eligibility_is_refused_to_admin_staff(client):
     declaration.refresh_from_db()
     assert record.funding_eligibility == FundingEligibility.NOT_YET_KNOWN
     assert declaration.state == DeclarationState.SUBMITTED
+
+
+def merge_offered(client) -> bool:
+    action_form = client.get(PARTICIPANTS).context["action_form"]  # None when no action is offered
+    return action_form is not None and "merge_duplicates" in dict(action_form.fields["action"].choices)
+
+
+def test_finance_staff_merge_duplicates(client):
+    sign_in(client, "finance")
+    keep, duplicate = ect().participant, mentor().participant
+
+    assert merge_offered(client)
+    response = client.post(
+        PARTICIPANTS,
+        {
+            "action": "merge_duplicates",
+            "_selected_action": [keep.pk, duplicate.pk],
+            "keep": keep.pk,
+            "reason": "same TRN",
+            "confirm": "Merge",
+        },
+        follow=True,
+    )
+
+    assert messages_of(response) == [f"{duplicate.pk} merged into {keep} ({keep.pk})."]
+    assert list(Participant.objects.all()) == [keep]
+
+
+def test_admin_staff_are_not_offered_the_merge(client):
+    sign_in(client, "admin")
+    first, second = ect().participant, mentor().participant
+
+    assert not merge_offered(client)
+    client.post(PARTICIPANTS, {"action": "merge_duplicates", "_selected_action": [first.pk, second.pk], "confirm": "x"})
+    assert Participant.objects.count() == 2

@@ -22,6 +22,8 @@ class Participant(ApiResourceModel):
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["api_updated_at", "id"], name="participant_sync_idx")]
+        # Merging duplicates retires one participant, but it is not a delete: no role deletes anything.
+        permissions = [("merge_participant", "Can merge duplicate participants")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(trn="") | models.Q(trn__regex=r"^[0-9]{7}\Z"),

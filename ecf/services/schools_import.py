@@ -1,9 +1,14 @@
 """Import schools from the public schools register (Get Information about Schools, GIAS): its "all
 establishment data" CSV, tens of thousands of rows with its own column headings (back-office ops §2.5).
 
+Columns. Only REQUIRED_COLUMNS must be in the header (the URN, the name, and what funding eligibility is
+derived from); the register's "all establishment data" download has them all but no email columns. A column
+of OPTIONAL_COLUMNS that the file lacks leaves its field as it is: held schools keep their value, new ones
+get the field's default. Other columns are ignored.
+
 What goes in. A row is imported when the establishment is open (or proposed to open, or open but proposed
 to close) or closed on or after 1 January 2020. Older closures, and closures without a date, are *skipped*
-(counted, not reported), except that a school we already hold is always updated, so that its closure is
+(each reported with its line), except that a school we already hold is always updated, so that its closure is
 recorded and it stops being eligible.
 All types and countries are imported: whether a school is eligible for funded training is derived from the
 codes (`School.funding_eligible`), so a school that changes type or opens later needs no re-import.
@@ -22,8 +27,9 @@ signals, so the import sets `updated_at` and `api_updated_at` of the schools it 
 a school inside participants, transfers and partnerships only by its URN, the key of the upsert, which an
 import never changes: those resources are not touched (a touch would move them for providers without any
 change to what they see, and `ecf` does not write `partnerships` tables). The whole import is one
-transaction: a file that turns out unreadable half way leaves the database as it was. A dry run reports
-the same counts and rejections and writes nothing.
+transaction: a file that turns out unreadable half way leaves the database as it was, and so does a file
+with any rejected line unless the import is `partial` (which writes the other lines). A dry run reports the
+same counts and lines and writes nothing.
 """
 
 import codecs
@@ -65,38 +71,27 @@ SECTION_41 = "Section41Approved (name)"
 OPEN_DATE = "OpenDate"
 CLOSE_DATE = "CloseDate"
 EMAIL = "MainEmail"
-# Every column the import reads. A file without one of them is refused as a whole rather than imported
-# with blanks (which would wipe, say, every school's district and so its funding eligibility).
-COLUMNS = (
-    URN,
-    NAME,
-    UKPRN,
-    TYPE_CODE,
-    TYPE_NAME,
-    STATUS_CODE,
-    STATUS_NAME,
-    LA_CODE,
-    DISTRICT_CODE,
-    POSTCODE,
-    SECTION_41,
-    OPEN_DATE,
-    CLOSE_DATE,
-    EMAIL,
-)
-# The School fields an import sets, compared to decide between updated and unchanged.
-IMPORTED_FIELDS = (
-    "name",
-    "ukprn",
-    "school_type_code",
-    "school_type_name",
-    "school_status_code",
-    "school_status_name",
-    "local_authority_code",
-    "administrative_district_code",
-    "postcode",
-    "section_41_approved",
-    "primary_contact_email",
-)
+# A file without one of these is refused as a whole: a school needs them, and funding eligibility is derived
+# from the type, the status and the district ("in England").
+REQUIRED_COLUMNS = (URN, NAME, TYPE_CODE, STATUS_CODE, DISTRICT_CODE)
+# Read when the file has them. Without SECTION_41 independent schools keep their approval; without CLOSE_DATE
+# a closed school we do not hold is skipped (its closure cannot be dated).
+OPTIONAL_COLUMNS = (UKPRN, TYPE_NAME, STATUS_NAME, LA_CODE, POSTCODE, SECTION_41, OPEN_DATE, CLOSE_DATE, EMAIL)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
+# The School fields an import sets, each from its column; compared to decide between updated and unchanged.
+FIELD_COLUMNS = {
+    "name": NAME,
+    "ukprn": UKPRN,
+    "school_type_code": TYPE_CODE,
+    "school_type_name": TYPE_NAME,
+    "school_status_code": STATUS_CODE,
+    "school_status_name": STATUS_NAME,
+    "local_authority_code": LA_CODE,
+    "administrative_district_code": DISTRICT_CODE,
+    "postcode": POSTCODE,
+    "section_41_approved": SECTION_41,
+    "primary_contact_email": EMAIL,
+}
 _TEXT_FIELDS = {
     NAME: "name",
     TYPE_NAME: "school_type_name",
@@ -132,28 +127,51 @@ class SchoolsImportRejection:
     reason: str
 
 
+SKIPPED_REASON = f"skipped: closed before {IMPORT_CLOSED_SINCE:%d-%m-%Y} or without a close date."
+
+
 @dataclass
 class SchoolsImportReport:
-    """What an import did (or, in a dry run, would do)."""
+    """What an import did (or, in a dry run or when refused, would do)."""
 
     dry_run: bool = False
+    partial: bool = False
     rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    skipped: int = 0
+    skipped_lines: list[int] = field(default_factory=list)
     rejections: list[SchoolsImportRejection] = field(default_factory=list)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.skipped_lines)
 
     @property
     def rejected(self) -> int:
         return len(self.rejections)
+
+    @property
+    def refused(self) -> bool:
+        """Whether the file is refused as a whole: a line was rejected and the import is not partial."""
+        return bool(self.rejections) and not self.partial
+
+    def lines(self) -> list[str]:
+        """Each rejected and skipped line, in the file's order."""
+        notes = [(rejection.line, rejection.reason) for rejection in self.rejections]
+        notes += [(line, SKIPPED_REASON) for line in self.skipped_lines]
+        return [f"Line {line}: {reason}" for line, reason in sorted(notes)]
 
     def summary(self) -> str:
         counts = (
             f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.skipped} skipped, {self.rejected} rejected"
         )
-        return f"Dry run, nothing written: {counts}." if self.dry_run else f"Schools import: {counts}."
+        if self.dry_run:
+            return f"Dry run, nothing written: {counts}."
+        if self.refused:
+            return f"Nothing written, as lines were rejected (--partial imports the others): {counts}."
+        return f"Schools import: {counts}."
 
 
 @dataclass(frozen=True)
@@ -165,17 +183,18 @@ class _Row:
 
 
 def schools_import(
-    *, path: Path, dry_run: bool = False, progress: Callable[[int], None] | None = None
+    *, path: Path, dry_run: bool = False, partial: bool = False, progress: Callable[[int], None] | None = None
 ) -> SchoolsImportReport:
     """Create or update (by URN) the schools of a schools-register CSV file, and report what happened.
 
+    All or nothing: when a line is rejected nothing is written (`report.refused`), unless `partial`.
     `progress` is called with the number of rows read every 5,000 rows.
 
     Raises ValidationError(code="unreadable") when the file cannot be opened or decoded, or is not CSV;
     ValidationError(code="columns") when it lacks a column the import reads (URN first of all).
     """
     encoding = _encoding(path)
-    report = SchoolsImportReport(dry_run=dry_run)
+    report = SchoolsImportReport(dry_run=dry_run, partial=partial)
     # Storage times, not rules: the real time, as `auto_now` and the API's freshness touches use.
     now = timezone.now()
     with transaction.atomic():
@@ -186,6 +205,8 @@ def schools_import(
                 _upsert(chunk, report, dry_run=dry_run, now=now)
                 chunk = []
         _upsert(chunk, report, dry_run=dry_run, now=now)
+        if report.refused:
+            transaction.set_rollback(True)
     return report
 
 
@@ -236,9 +257,12 @@ def _check_columns(path: Path, columns: dict[str, int]) -> None:
         raise ValidationError(
             f"{path} has no URN column: it is not the schools register's establishment data CSV.", code="columns"
         )
-    missing = [name for name in COLUMNS if name not in columns]
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        raise ValidationError(f"{path} lacks the column(s) {', '.join(missing)}.", code="columns")
+        raise ValidationError(
+            f"{path} lacks the required column(s) {', '.join(missing)} (required: {', '.join(REQUIRED_COLUMNS)}).",
+            code="columns",
+        )
 
 
 def _parse(
@@ -255,7 +279,7 @@ def _parse(
             SchoolsImportRejection(line, f"The row has {len(values)} fields; the header has {width}.")
         )
         return None
-    cell = {name: values[columns[name]].strip() for name in COLUMNS}
+    cell = {name: values[columns[name]].strip() if name in columns else "" for name in COLUMNS}
     reasons: list[str] = []
 
     urn = cell[URN]
@@ -281,8 +305,8 @@ def _parse(
         report.rejections.append(SchoolsImportRejection(line, " ".join(reasons)))
         return None
     first_urn_line[urn] = line
-    values_by_field: dict[str, Any] = {field_name: cell[column] for column, field_name in _TEXT_FIELDS.items()}
-    values_by_field.update(
+    parsed: dict[str, Any] = {field_name: cell[column] for column, field_name in _TEXT_FIELDS.items()}
+    parsed.update(
         local_authority_code=cell[LA_CODE],
         ukprn=cell[UKPRN],
         school_type_code=type_code,
@@ -290,6 +314,8 @@ def _parse(
         section_41_approved=cell[SECTION_41].casefold() == "approved",
         primary_contact_email=_email(cell[EMAIL]),
     )
+    # Only the fields whose columns the file has: a missing column leaves its field as it is.
+    values_by_field = {name: value for name, value in parsed.items() if FIELD_COLUMNS[name] in columns}
     closed_before_cutoff = status_code == CLOSED_STATUS_CODE and (
         close_date is None or close_date < IMPORT_CLOSED_SINCE
     )
@@ -344,7 +370,7 @@ def _upsert(chunk: list[_Row], report: SchoolsImportReport, *, dry_run: bool, no
         school = held.get(row.urn)
         if school is None:
             if row.closed_before_cutoff:
-                report.skipped += 1
+                report.skipped_lines.append(row.line)
             else:
                 new.append(School(urn=row.urn, **row.values))
         elif any(getattr(school, name) != value for name, value in row.values.items()):
@@ -363,25 +389,25 @@ def _upsert(chunk: list[_Row], report: SchoolsImportReport, *, dry_run: bool, no
             new, School, batch_size=CHUNK_SIZE, default_change_reason=CHANGE_REASON, default_date=now
         )
     if changed:
-        _update(changed)
+        _update(changed, fields=list(chunk[0].values))  # every row of a file has the same fields
         School.history.bulk_history_create(
             changed, update=True, batch_size=CHUNK_SIZE, default_change_reason=CHANGE_REASON, default_date=now
         )
 
 
-def _update(schools: list[School]) -> None:
-    """Write the imported fields and update times of `schools`: one UPDATE statement run with many parameter
+def _update(schools: list[School], fields: list[str]) -> None:
+    """Write the imported `fields` and update times of `schools`: one UPDATE statement run with many parameter
     sets. `QuerySet.bulk_update()` builds a CASE expression per field and row, which Django compiles slowly:
     changing 30,000 schools took 90 s on SQLite with it, 14 s this way (most of it writing history rows)."""
     pk = School._meta.pk
     assert pk is not None
-    columns = [School._meta.get_field(name) for name in (*IMPORTED_FIELDS, "updated_at", "api_updated_at")]
-    fields = [column for column in columns if isinstance(column, models.Field)]
+    columns = [School._meta.get_field(name) for name in (*fields, "updated_at", "api_updated_at")]
+    model_fields = [column for column in columns if isinstance(column, models.Field)]
     quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in model_fields)
     sql = f"UPDATE {quote(School._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"
     parameters = [
-        [field.get_db_prep_save(getattr(school, field.attname), connection) for field in fields]
+        [field.get_db_prep_save(getattr(school, field.attname), connection) for field in model_fields]
         + [pk.get_db_prep_value(school.pk, connection)]
         for school in schools
     ]

@@ -262,3 +262,45 @@ def test_admin_pages_show_no_token(admin_client, api_client, body):
 
     for page in (admin_url("changelist"), admin_url("change", entry.pk)):
         assert api_client.token not in admin_client.get(page).content.decode()
+
+
+# What PostgreSQL's jsonb (and SQLite's JSON check) cannot hold: a number beyond a double, a lone UTF-16
+# surrogate, a NUL character. Sent as raw JSON text, as a client's serialiser would; each with what is kept of it.
+UNSTORABLE = [
+    pytest.param("1e999", '"note": 1e999', id="number-too-large"),  # the body kept as text
+    pytest.param('"\\ud800"', '"note": "\ufffd"', id="lone-surrogate"),  # replaced by U+FFFD
+    pytest.param('"a\\u0000b"', '"note": "ab"', id="nul"),  # dropped
+]
+
+
+def raw_body(body: dict[str, Any], attribute: str, json_value: str) -> str:
+    """`body` as JSON text with `attribute` set to the raw JSON text `json_value`."""
+    marker = "__value_here__"
+    body["data"]["attributes"][attribute] = marker
+    return json.dumps(body).replace(json.dumps(marker), json_value)
+
+
+@pytest.mark.parametrize(("json_value", "kept"), UNSTORABLE)
+def test_a_write_with_an_unstorable_value_is_recorded(api_client, body, json_value, kept):
+    response = send("POST", URL, raw_body(body, "note", json_value), api_client.token)
+
+    entry = ApiRequest.objects.get()
+    assert (entry.method, entry.status_code) == ("POST", response.status_code)
+    stored = (
+        entry.request_body
+        if isinstance(entry.request_body, str)
+        else json.dumps(entry.request_body, ensure_ascii=False)
+    )
+    assert kept in stored
+    assert body["data"]["attributes"]["school_id"] in stored  # the rest of the body is kept
+
+
+@pytest.mark.parametrize(("json_value", "kept"), UNSTORABLE)
+@pytest.mark.parametrize("attribute", ["cohort", "school_id", "delivery_partner_id"])
+def test_a_refused_write_with_an_unstorable_value_is_recorded(api_client, body, attribute, json_value, kept):
+    response = send("POST", URL, raw_body(body, attribute, json_value), api_client.token)
+
+    assert 400 <= response.status_code < 500
+    entry = ApiRequest.objects.get()
+    assert entry.status_code == response.status_code
+    assert entry.response_errors is not None

@@ -135,3 +135,19 @@ def test_issue_development_tokens_refuses_without_debug(capita, settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         run("issue_development_tokens", "--file", "unused.json")
+
+
+def test_revoke_api_token_with_the_start_of_several_prefixes_is_ambiguous(capita):
+    teach_first = LeadProvider.objects.create(name="Teach First")
+    for provider in ("Capita", "Capita", "Teach First"):
+        run("create_api_token", "--lead-provider", provider)
+
+    with pytest.raises(CommandError) as refused:
+        run("revoke_api_token", "ecfp_")
+
+    message = str(refused.value)
+    assert message.startswith("'ecfp_' is ambiguous: it starts the prefix of 3 token(s):")
+    for token in ApiToken.objects.select_related("lead_provider"):
+        assert f"{token.prefix} ({token.lead_provider.name})" in message
+    assert teach_first.api_tokens.count() == 1
+    assert not ApiToken.objects.filter(revoked_at__isnull=False).exists()

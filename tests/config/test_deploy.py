@@ -1,4 +1,5 @@
-"""Production settings pass Django's deployment checklist, and HTTPS redirects spare the health checks."""
+"""Production settings pass Django's deployment checklist (and the project's own checks, config/checks.py), and
+HTTPS redirects spare the health checks."""
 
 import os
 import secrets
@@ -7,7 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core import checks
 from django.test import Client
+
+from config.checks import PROXY_TAG
 
 PROJECT = Path(__file__).resolve().parents[2]
 PRODUCTION_VARIABLES = {
@@ -18,7 +22,9 @@ PRODUCTION_VARIABLES = {
     "SECURE_HSTS_SECONDS",
     "SECURE_SSL_REDIRECT",
     "BEHIND_PROXY",
+    "TRUSTED_PROXY_COUNT",
     "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
 }
 
 
@@ -34,9 +40,46 @@ def run_in_production(code: list[str], **environment: str) -> subprocess.Complet
     return subprocess.run([sys.executable, *code], cwd=PROJECT, env=env, capture_output=True, text=True)
 
 
-def test_check_deploy_is_clean_in_production():
-    result = run_in_production(["manage.py", "check", "--deploy", "--fail-level", "WARNING"])
+CHECK_DEPLOY = ["manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+
+
+def test_check_deploy_is_clean_in_production(tmp_path):
+    result = run_in_production(CHECK_DEPLOY, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_refuses_a_database_holding_the_development_superuser(tmp_path):
+    database = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    user = "import django; django.setup(); from django.contrib.auth import get_user_model; User = get_user_model(); "
+    assert run_in_production(["manage.py", "migrate", "-v0"], DATABASE_URL=database).returncode == 0
+    seeded = user + "User.objects.create_superuser('admin', 'admin@example.com', 'admin')"
+    assert run_in_production(["-c", seeded], DATABASE_URL=database).returncode == 0
+
+    refused = run_in_production(CHECK_DEPLOY, DATABASE_URL=database)
+
+    assert refused.returncode != 0
+    assert "config.E001" in refused.stderr
+    secured = user + "u = User.objects.get(username='admin'); u.set_password('a-long-password-of-its-own'); u.save()"
+    assert run_in_production(["-c", secured], DATABASE_URL=database).returncode == 0
+    clean = run_in_production(CHECK_DEPLOY, DATABASE_URL=database)
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+
+
+@pytest.mark.parametrize(("behind_proxy", "trusted", "warned"), [(True, 0, True), (True, 1, False), (False, 0, False)])
+def test_a_proxy_hiding_every_clients_address_is_warned_of(settings, behind_proxy, trusted, warned):
+    settings.BEHIND_PROXY = behind_proxy
+    settings.TRUSTED_PROXY_COUNT = trusted
+
+    ids = [message.id for message in checks.run_checks(tags=[PROXY_TAG])]
+
+    assert ids == (["config.W001"] if warned else [])
+
+
+def test_the_production_server_warns_at_start_up_when_every_client_shares_one_address():
+    result = run_in_production(["-c", "import config.wsgi"], BEHIND_PROXY="1")
+
+    assert result.returncode == 0, result.stderr
+    assert "WARNING config.checks [-] config.W001: BEHIND_PROXY is on and TRUSTED_PROXY_COUNT is 0" in result.stderr
 
 
 SHOW = (

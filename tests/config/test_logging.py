@@ -9,11 +9,15 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
+from django.conf import settings
+from django.db import DatabaseError
 from django.test import Client
+from django.utils.module_loading import import_string
 
 from api.tokens import api_token_create
 from config.logging import JsonFormatter
@@ -28,15 +32,16 @@ EMAIL = "jo.bloggs@example.org"
 TOKEN_LIKE = "ecfp_notarealtokenbutlookslikeone123"
 QUERY_VALUE = "secret-query-value-7f3a"
 UUID_HEX = re.compile(r"^[0-9a-f]{32}$")
+FORMATTERS: dict[str, dict[str, Any]] = cast(dict[str, Any], settings.LOGGING)["formatters"]
 
 
 class Collect(logging.Handler):
     """Formats every record the way production does (LOG_FORMAT=json) and keeps the lines."""
 
-    def __init__(self) -> None:
+    def __init__(self, formatter: logging.Formatter | None = None) -> None:
         super().__init__(level=logging.DEBUG)
         self.addFilter(RequestIdFilter())
-        self.setFormatter(JsonFormatter())
+        self.setFormatter(formatter or JsonFormatter())
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -49,15 +54,28 @@ class Collect(logging.Handler):
         return [entry for entry in self.entries() if entry["logger"] == "config.access"]
 
 
-@pytest.fixture
-def logs() -> Iterator[Collect]:
-    handler = Collect()
+@contextmanager
+def collecting(formatter: logging.Formatter | None = None) -> Iterator[Collect]:
+    handler = Collect(formatter)
     root = logging.getLogger()
     root.addHandler(handler)
     try:
         yield handler
     finally:
         root.removeHandler(handler)
+
+
+@pytest.fixture
+def logs() -> Iterator[Collect]:
+    with collecting() as handler:
+        yield handler
+
+
+def configured_formatter(name: str) -> logging.Formatter:
+    """The formatter settings.LOGGING configures under `name`, built as logging.config builds it."""
+    options = dict(FORMATTERS[name])
+    factory = import_string(options.pop("()", "logging.Formatter"))
+    return factory(**{("fmt" if key == "format" else key): value for key, value in options.items()})
 
 
 @pytest.fixture
@@ -86,6 +104,26 @@ def test_no_secret_reaches_any_log_line(logs, token):
     for line in logs.lines:
         for secret in (EMAIL, TOKEN_LIKE, QUERY_VALUE, token, "filter[", "?"):
             assert secret not in line, line
+
+
+@pytest.mark.parametrize("log_format", list(FORMATTERS))
+def test_no_format_logs_a_token_or_an_email_address(log_format, token):
+    client = Client()
+    with collecting(configured_formatter(log_format)) as logs:
+        # django.request's warning names the path: "Not Found: /api/v3/participants/ecf/ecfp_..."
+        client.get(f"/api/v3/participants/ecf/{TOKEN_LIKE}", headers={"Authorization": f"Bearer {token}"})
+        client.get(f"/api/v3/participants/ecf/{EMAIL}", headers={"Authorization": f"Bearer {token}"})
+        try:  # as a database error quoting a row's values
+            raise DatabaseError(f"duplicate key value violates unique constraint: (email)=({EMAIL})")
+        except DatabaseError:
+            logging.getLogger("django.db").exception("Write failed for %s with %s", EMAIL, TOKEN_LIKE)
+
+    assert any("Not Found" in line for line in logs.lines)
+    assert any("duplicate key value" in line for line in logs.lines)
+    for line in logs.lines:
+        assert EMAIL not in line, line
+        assert TOKEN_LIKE not in line, line
+        assert token not in line, line
 
 
 def test_each_request_logs_one_access_line_with_its_request_id(logs, token):
@@ -168,3 +206,26 @@ def test_log_format_selects_json_lines(log_format, is_json):
         )
     else:
         assert line.endswith("WARNING x [-] hello")
+
+
+DJANGO_LINES = (
+    "import django, logging; django.setup(); "
+    f"logging.getLogger('django.request').warning('Not Found: /api/v3/participants/ecf/%s', {TOKEN_LIKE!r}); "
+    f"logging.getLogger('django.server').warning('\"GET /api/v3/participants/ecf/%s HTTP/1.1\" 404 0', {EMAIL!r})"
+)
+
+
+@pytest.mark.parametrize("log_format", ["json", "text"])
+def test_djangos_own_loggers_are_redacted_once_each_in_development(log_format):
+    # As `make run`: DEBUG on, where Django's default configuration adds its own console handlers.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "LOG_FORMAT": log_format, "DEBUG": "1"}
+    result = subprocess.run(
+        [sys.executable, "-c", DJANGO_LINES], cwd=PROJECT, env=env, capture_output=True, text=True, check=True
+    )
+
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert "Not Found: /api/v3/participants/ecf/[REDACTED]" in lines[0]
+    assert "GET /api/v3/participants/ecf/[REDACTED] HTTP/1.1" in lines[1]
+    assert EMAIL not in result.stderr
+    assert TOKEN_LIKE not in result.stderr

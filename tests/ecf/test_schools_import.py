@@ -10,10 +10,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from ecf.management.commands.import_schools import Command
 from ecf.models import School
 from ecf.services.schools_import import (
     CHANGE_REASON,
     COLUMNS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    SKIPPED_REASON,
     SchoolsImportRejection,
     schools_import,
 )
@@ -32,6 +36,8 @@ SAMPLE_REJECTIONS = [
     "Line 17: The row has 7 fields; the header has 25.",
     "Line 18: EstablishmentName is empty.",
 ]
+# The two old closures the sample holds, named among the rejected lines in the file's order.
+SAMPLE_LINES = [f"Line 9: {SKIPPED_REASON}", f"Line 10: {SKIPPED_REASON}", *SAMPLE_REJECTIONS]
 SAMPLE_SUMMARY = "9 created, 0 updated, 0 unchanged, 2 skipped, 6 rejected"
 SAMPLE_IMPORTED = {"100001", "100002", "136001", "140001", "140002", "401234", "100003", "100006", "145001"}
 
@@ -108,15 +114,15 @@ def generated_rows(count: int, *, name: str = "School") -> list[dict[str, str]]:
 
 
 def test_sample_file_lists_rejected_rows_then_the_counts():
-    out, err = run(str(SAMPLE))
+    out, err = run(str(SAMPLE), "--partial")
 
-    assert out.splitlines() == [*SAMPLE_REJECTIONS, f"Schools import: {SAMPLE_SUMMARY}."]
+    assert out.splitlines() == [*SAMPLE_LINES, f"Schools import: {SAMPLE_SUMMARY}."]
     assert err == ""
     assert set(School.objects.values_list("urn", flat=True)) == SAMPLE_IMPORTED
 
 
 def test_sample_rows_are_stored_with_the_registers_values():
-    run(str(SAMPLE))
+    run(str(SAMPLE), "--partial")
 
     school = School.objects.get(urn="100001")
     assert {
@@ -146,14 +152,14 @@ def test_sample_rows_are_stored_with_the_registers_values():
 
 
 def test_windows_1252_names_are_decoded():
-    run(str(SAMPLE))
+    run(str(SAMPLE), "--partial")
 
     assert School.objects.get(urn="100002").name == "St Ælfric's Church of England Primary School"
     assert School.objects.get(urn="401234").name == "Ysgol Gymraeg Lôn Las"
 
 
 def test_a_malformed_email_is_dropped_and_the_school_kept():
-    run(str(SAMPLE))
+    run(str(SAMPLE), "--partial")
 
     assert School.objects.get(urn="140002").primary_contact_email == ""
 
@@ -173,7 +179,7 @@ def test_a_malformed_email_is_dropped_and_the_school_kept():
     ],
 )
 def test_funding_eligibility_of_imported_schools_follows_the_codes(urn, eligible):
-    run(str(SAMPLE))
+    run(str(SAMPLE), "--partial")
 
     assert School.objects.get(urn=urn).funding_eligible is eligible
     assert School.objects.funding_eligible().filter(urn=urn).exists() is eligible
@@ -186,7 +192,7 @@ def test_utf8_with_byte_order_mark(tmp_path):
     copy = tmp_path / "schools.csv"
     copy.write_text(SAMPLE.read_text(encoding="cp1252"), encoding="utf-8-sig", newline="")
 
-    out, _ = run(str(copy))
+    out, _ = run(str(copy), "--partial")
 
     assert out.splitlines()[-1] == f"Schools import: {SAMPLE_SUMMARY}."
     assert School.objects.get(urn="100002").name == "St Ælfric's Church of England Primary School"
@@ -228,13 +234,70 @@ def test_a_file_without_a_urn_column_is_an_error(tmp_path, header):
         run(str(path))
 
 
-def test_a_file_without_another_column_the_import_reads_is_an_error(tmp_path):
-    header = [column for column in ROW if column not in ("Postcode", "MainEmail")]
+def test_a_file_without_another_required_column_is_an_error(tmp_path):
+    header = [column for column in ROW if column not in ("DistrictAdministrative (code)", "EstablishmentName")]
     path = write_csv(tmp_path / "schools.csv", [ROW], header=header)
 
-    with pytest.raises(CommandError, match=r"lacks the column\(s\) Postcode, MainEmail\."):
+    with pytest.raises(
+        CommandError, match=r"lacks the required column\(s\) EstablishmentName, DistrictAdministrative \(code\) "
+    ):
         run(str(path))
     assert not School.objects.exists()
+
+
+def test_a_file_without_optional_columns_leaves_their_fields_as_they_are(tmp_path):
+    # The register's "all establishment data" download has no email columns.
+    held = SchoolFactory.create(urn="100001", primary_contact_email="office@held.example.org", postcode="N1 1AA")
+    header = [column for column in ROW if column not in ("MainEmail", "Postcode")]
+    new = {**ROW, "URN": "100009", "EstablishmentName": "New School"}
+    path = write_csv(tmp_path / "schools.csv", [ROW, new], header=header)
+
+    out, _ = run(str(path))
+
+    assert out.splitlines() == ["Schools import: 1 created, 1 updated, 0 unchanged, 0 skipped, 0 rejected."]
+    held.refresh_from_db()
+    assert (held.name, held.primary_contact_email, held.postcode) == (
+        ROW["EstablishmentName"],
+        "office@held.example.org",
+        "N1 1AA",
+    )
+    created = School.objects.get(urn="100009")
+    assert (created.name, created.primary_contact_email, created.postcode) == ("New School", "", "")
+    assert created.funding_eligible
+
+
+def test_a_rejected_line_fails_the_import_and_writes_nothing_unless_partial(tmp_path):
+    path = write_csv(tmp_path / "schools.csv", [ROW, {**ROW, "URN": "12"}])
+
+    with pytest.raises(CommandError, match=r"1 line\(s\) rejected; run with --partial"):
+        run(str(path))
+
+    assert not School.objects.exists()
+    out, _ = run(str(path), "--partial")
+    assert out.splitlines() == [
+        "Line 3: URN '12' is not 6 to 8 digits.",
+        "Schools import: 1 created, 0 updated, 0 unchanged, 0 skipped, 1 rejected.",
+    ]
+    assert School.objects.get().urn == ROW["URN"]
+
+
+def test_a_refused_import_says_nothing_was_written(tmp_path):
+    report = schools_import(path=write_csv(tmp_path / "schools.csv", [ROW, {**ROW, "URN": "12"}]))
+
+    assert report.refused
+    assert report.summary() == (
+        "Nothing written, as lines were rejected (--partial imports the others): "
+        "1 created, 0 updated, 0 unchanged, 0 skipped, 1 rejected."
+    )
+    assert not School.objects.exists()
+
+
+def test_help_lists_the_required_and_optional_columns():
+    help_text = " ".join(Command().create_parser("manage.py", "import_schools").format_help().split())
+
+    required, optional = help_text.split("Required columns:")[1].split("Optional columns")
+    assert all(column in required for column in REQUIRED_COLUMNS)
+    assert all(column in optional for column in OPTIONAL_COLUMNS)
 
 
 def test_a_file_that_breaks_half_way_leaves_the_database_as_it_was(tmp_path):
@@ -319,7 +382,7 @@ def test_values_are_trimmed(tmp_path):
 def test_a_urn_twice_in_the_file_is_rejected_the_second_time(tmp_path):
     path = write_csv(tmp_path / "schools.csv", [ROW, {**ROW, "EstablishmentName": "Another name"}])
 
-    report = schools_import(path=path)
+    report = schools_import(path=path, partial=True)
 
     assert report.rejections == [SchoolsImportRejection(3, "URN 100001 is also on line 2.")]
     assert School.objects.get().name == ROW["EstablishmentName"]
@@ -372,11 +435,11 @@ def test_an_old_closure_of_a_school_we_hold_is_recorded(tmp_path):
 
 
 def test_a_second_run_changes_nothing():
-    run(str(SAMPLE))
+    run(str(SAMPLE), "--partial")
     School.objects.update(api_updated_at=LONG_AGO)
     history = School.history.count()
 
-    out, _ = run(str(SAMPLE))
+    out, _ = run(str(SAMPLE), "--partial")
 
     assert out.splitlines()[-1] == "Schools import: 0 created, 0 updated, 9 unchanged, 2 skipped, 6 rejected."
     assert School.history.count() == history
@@ -431,17 +494,17 @@ def test_a_dry_run_reports_the_same_and_writes_nothing(tmp_path):
     School.objects.update(api_updated_at=LONG_AGO)
     held_history = held.history.count()
 
-    out, _ = run(str(SAMPLE), "--dry-run")
+    out, _ = run(str(SAMPLE), "--dry-run", "--partial")
 
     assert out.splitlines() == [
-        *SAMPLE_REJECTIONS,
+        *SAMPLE_LINES,
         "Dry run, nothing written: 8 created, 1 updated, 0 unchanged, 2 skipped, 6 rejected.",
     ]
     held.refresh_from_db()
     assert (held.name, held.api_updated_at) == ("Old name", LONG_AGO)
     assert list(School.objects.all()) == [held]
     assert School.history.count() == held_history
-    out, _ = run(str(SAMPLE))
+    out, _ = run(str(SAMPLE), "--partial")
     assert out.splitlines()[-1] == "Schools import: 8 created, 1 updated, 0 unchanged, 2 skipped, 6 rejected."
 
 
@@ -451,7 +514,7 @@ def test_a_dry_run_reports_the_same_and_writes_nothing(tmp_path):
 def test_history_rows_record_the_import():
     SchoolFactory.create(urn="100001", name="Old name")
 
-    run(str(SAMPLE))
+    run(str(SAMPLE), "--partial")
 
     created = School.objects.get(urn="100002").history.get()
     assert (created.history_type, created.history_change_reason, created.name) == (

@@ -242,14 +242,18 @@ class AppServer:
         self.workers = workers
         self.process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> None:
+    def command(self) -> list[str]:
         bind = f"127.0.0.1:{self.port}"
         command = [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", bind]
         command += ["--workers", str(self.workers), "--graceful-timeout", "5"]
         # Each server would otherwise claim the one control socket in the home directory (~/.gunicorn).
-        command += ["--no-control-socket"]
+        return [*command, "--no-control-socket"]
+
+    def start(self) -> None:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT
+            )
         self.wait_until_live()
 
     def wait_until_live(self) -> None:
@@ -280,9 +284,18 @@ class AppServer:
         return _tail(self.log, lines)
 
 
+class DevelopmentServer(AppServer):
+    """The server `make run` starts: Django's threaded runserver (without its code reloader)."""
+
+    def command(self) -> list[str]:
+        return [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{self.port}"]
+
+
 @contextmanager
-def running_server(env: Mapping[str, str], log_dir: Path, name: str = "app", workers: int = 2) -> Iterator[AppServer]:
-    server = AppServer(env, log_dir, name, workers)
+def running_server(
+    env: Mapping[str, str], log_dir: Path, name: str = "app", workers: int = 2, kind: type[AppServer] = AppServer
+) -> Iterator[AppServer]:
+    server = kind(env, log_dir, name, workers)
     try:
         server.start()
         yield server

@@ -6,9 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from ecf.management.progress import Progress
+from sandbox.names import DEVELOPMENT_ADMIN
 from sandbox.seed import seed_sandbox
-
-DEVELOPMENT_ADMIN = ("admin", "admin")
 
 
 class Command(BaseCommand):
