@@ -640,6 +640,44 @@ def test_a_resumed_participant_or_another_providers_withdrawal_does_not_block(pr
     assert create(provider, record, T.STARTED, dt.datetime(2024, 11, 1, tzinfo=UTC)).state == DeclarationState.ELIGIBLE
 
 
+# A provider the participant has left (D22) ----------------------------------------------------------------------
+
+DAY = dt.date
+# (the provider's periods of the record as (start, end), the type and date declared, the end day the refusal
+# names or None when accepted). Days are London days: 23:00 UTC in summer is already the next day.
+TRAINING_END_CASES = [
+    ([(DAY(2024, 9, 1), DAY(2024, 12, 31))], T.STARTED, dt.datetime(2024, 12, 31, 23, 59, tzinfo=UTC), None),
+    ([(DAY(2024, 9, 1), DAY(2024, 12, 31))], T.RETAINED_1, dt.datetime(2025, 1, 1, tzinfo=UTC), "2024-12-31"),
+    ([(DAY(2024, 9, 1), DAY(2025, 6, 30))], T.RETAINED_2, dt.datetime(2025, 6, 30, 22, 59, tzinfo=UTC), None),
+    ([(DAY(2024, 9, 1), DAY(2025, 6, 30))], T.RETAINED_2, dt.datetime(2025, 6, 30, 23, tzinfo=UTC), "2025-06-30"),
+    # Its latest period decides: back with the provider in an open period, any date its schedule allows.
+    ([(DAY(2024, 9, 1), DAY(2024, 12, 31)), (DAY(2025, 2, 1), None)], T.RETAINED_1, DATES_2024[T.RETAINED_1], None),
+    ([(DAY(2024, 9, 1), None)], T.RETAINED_3, DATES_2024[T.RETAINED_3], None),
+]
+
+
+@pytest.mark.parametrize("trains_them_now", ["another provider", "nobody"])
+@pytest.mark.parametrize(("periods", "declaration_type", "declaration_date", "ended"), TRAINING_END_CASES)
+def test_a_provider_declares_only_up_to_the_end_of_its_training(
+    provider, other_provider, trains_them_now, periods, declaration_type, declaration_date, ended
+):
+    record = trained(provider)
+    next_statement(provider, record)
+    TrainingPeriod.objects.filter(training_record=record).delete()
+    for start, end in periods:
+        period(record, provider, start=start, end=end)
+    last_end = max((end for _, end in periods if end), default=None)
+    if trains_them_now == "another provider" and periods[-1][1] is not None:
+        period(record, other_provider, start=last_end + dt.timedelta(days=1))
+
+    if ended is None:
+        assert create(provider, record, declaration_type, declaration_date).lead_provider == provider
+    else:
+        errors = refused(lambda: create(provider, record, declaration_type, declaration_date))
+        assert errors == {"declaration_date": [service.TRAINING_ENDED.format(day=ended)]}
+        assert f"ended on {ended}" in errors["declaration_date"][0]
+
+
 # Evidence held (D10 and the contract's matrix) ------------------------------------------------------------------
 
 OK = None
@@ -1081,7 +1119,7 @@ def test_a_declaration_and_its_void_take_a_fixed_number_of_queries(provider, rec
         period(record, provider, start=dt.date(2024, 6, 1) + dt.timedelta(days=index), end=dt.date(2024, 6, 10))
         existing(provider, record, declaration_type=STANDARD_TYPES[index + 1], evidence_held="other")
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         declaration = create(provider, record)
     with django_assert_max_num_queries(6):
         assert create(provider, record) == declaration

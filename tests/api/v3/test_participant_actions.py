@@ -395,9 +395,8 @@ def test_each_provider_sees_only_its_own_action(api_client, other_api_client, le
         "moved-school",
     )
     assert (enrolment(theirs, record)["training_status"], enrolment(theirs, record)["withdrawal"]) == ("active", None)
-    # The other provider acts on its own (ended) period, independently.
-    assert enrolment(put(other_api_client, record.participant_id, "defer"), record)["training_status"] == "deferred"
-    assert enrolment(api_client.get(f"{URL}/{record.participant_id}"), record)["training_status"] == "withdrawn"
+    # The participant left the other provider: it no longer acts on their training (D22).
+    assert errors(put(other_api_client, record.participant_id, "defer"))[0][0] == "participant_id"
 
 
 # --- change schedule --------------------------------------------------------------------------------------
