@@ -20,6 +20,7 @@ from rest_framework.response import Response
 logger = logging.getLogger(__name__)
 
 UNAUTHORISED = {"error": "HTTP Token: Access denied"}
+BAD_REQUEST = "Bad request"
 NOT_FOUND_TITLE = "Resource not found"
 NOT_FOUND_DETAIL = "Nothing could be found for the provided details"
 JSON_API = "application/vnd.api+json"
@@ -37,13 +38,14 @@ def error_body(*errors: tuple[str, str]) -> dict[str, list[dict[str, str]]]:
 
 
 class BadRequest(exceptions.APIException):
-    """A request the API cannot read: a malformed parameter or body (400). Each error names its field."""
+    """A request the API cannot read: a malformed parameter or body (400). Every error is titled `Bad request`,
+    as both public services title theirs (D24); each detail names the parameter at fault."""
 
     status_code = status.HTTP_400_BAD_REQUEST
 
-    def __init__(self, *errors: tuple[str, str]) -> None:
-        self.errors = errors
-        super().__init__(detail="; ".join(detail for _, detail in errors))
+    def __init__(self, *details: str) -> None:
+        self.errors = tuple((BAD_REQUEST, detail) for detail in details)
+        super().__init__(detail="; ".join(details))
 
 
 class UnprocessableEntity(exceptions.APIException):
@@ -92,7 +94,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body(("Request too large", "The request body is too large.")), status=413)
     if isinstance(exc, exceptions.ParseError):
-        return Response(error_body(("Bad request", "The request body is not valid JSON.")), status=400)
+        return Response(error_body((BAD_REQUEST, "The request body is not valid JSON.")), status=400)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.APIException):

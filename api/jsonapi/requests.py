@@ -19,7 +19,7 @@ def request_attributes(request: Request) -> dict[str, Any]:
     data = body.get("data") if isinstance(body, dict) else None
     attributes = data.get("attributes") if isinstance(data, dict) else None
     if not isinstance(attributes, dict):
-        raise BadRequest(("Bad request", BODY_SHAPE))
+        raise BadRequest(BODY_SHAPE)
     return attributes
 
 

@@ -72,9 +72,7 @@ def errors(response: Any) -> list[tuple[str, str]]:
     return [(error["title"], error["detail"]) for error in response.json_body["errors"]]
 
 
-def test_the_former_provider_cannot_declare_after_the_participant_left_and_the_new_one_can(
-    niot, teach_first, record
-):
+def test_the_former_provider_cannot_declare_after_the_participant_left_and_the_new_one_can(niot, teach_first, record):
     refused = client_of(niot).post("/api/v3/participant-declarations", completed(record, "2026-07-20T10:00:00Z"), AT)
 
     assert errors(refused) == [("declaration_date", TRAINING_ENDED.format(day="2025-12-31"))]
