@@ -666,8 +666,8 @@ def test_a_provider_declares_only_up_to_the_end_of_its_training(
     TrainingPeriod.objects.filter(training_record=record).delete()
     for start, end in periods:
         period(record, provider, start=start, end=end)
-    last_end = max((end for _, end in periods if end), default=None)
-    if trains_them_now == "another provider" and periods[-1][1] is not None:
+    last_end = periods[-1][1]
+    if trains_them_now == "another provider" and last_end is not None:
         period(record, other_provider, start=last_end + dt.timedelta(days=1))
 
     if ended is None:
