@@ -9,7 +9,13 @@ retry is the remedy. Every write runs in one transaction, so it either committed
 import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -93,6 +99,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(error_body(*rule_errors(exc)), status=422)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body(("Request too large", "The request body is too large.")), status=413)
+    if isinstance(exc, SuspiciousOperation):
+        # Django refusing to read the request (ApiRequestGuardMiddleware meets the usual ones first).
+        return Response(error_body((BAD_REQUEST, "The request cannot be read.")), status=400)
     if isinstance(exc, exceptions.ParseError):
         return Response(error_body((BAD_REQUEST, "The request body is not valid JSON.")), status=400)
     if isinstance(exc, PermissionDenied):

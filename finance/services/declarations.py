@@ -94,7 +94,9 @@ ALREADY_DECLARED = (
     "this participant and course. Void it first if it is wrong."
 )
 EVIDENCE_MISSING = "Enter a '#/evidence_held' value for this participant."
-EVIDENCE_NOT_AVAILABLE = "Enter an available '#/evidence_held' type for this participant's event and course."
+EVIDENCE_NOT_AVAILABLE = (
+    "Enter an available '#/evidence_held' type for this participant's event and course: one of {accepted}."
+)
 NO_OUTPUT_STATEMENT = (
     "You cannot submit or void declarations for the {year} '#/cohort': it has no open output statement, "
     "because the funding contract for this cohort has ended. Get in touch if you need to discuss this with us."
@@ -454,8 +456,9 @@ def _check_evidence(record: TrainingRecord, *, declaration_type: str, evidence_h
         return
     if not evidence_held:
         errors["evidence_held"].append(EVIDENCE_MISSING)
-    elif evidence_held not in _accepted_evidence(record, declaration_type):
-        errors["evidence_held"].append(EVIDENCE_NOT_AVAILABLE)
+    elif evidence_held not in (accepted := _accepted_evidence(record, declaration_type)):
+        listed = ", ".join(value for value in EvidenceHeld.values if value in accepted)
+        errors["evidence_held"].append(EVIDENCE_NOT_AVAILABLE.format(accepted=listed))
 
 
 # Slots and duplicates ---------------------------------------------------------------------------------------

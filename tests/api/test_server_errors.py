@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.core import signing
+from django.core.exceptions import SuspiciousOperation
 from django.test import Client
 
 from api.jsonapi.pagination import CURSOR_SALT
@@ -193,3 +194,10 @@ def test_the_openapi_document_is_built_once_and_served_from_memory(client):
     assert answers[0].content == answers[2].content
     assert b"/api/v3/statements" in answers[0].content
     assert generator.call_count == 1
+
+
+def test_any_request_django_refuses_to_read_in_a_view_is_a_json_400(api_client):
+    with mock.patch("api.v3.views.statements.statement_list", side_effect=SuspiciousOperation("odd")):
+        response = api_client.client.get("/api/v3/statements", headers=auth(api_client))
+
+    assert "odd" not in assert_bad_request(response)["detail"]

@@ -723,8 +723,42 @@ def test_evidence_held_matrix(provider, year, mentor, declaration_type, evidence
     if message is OK:
         expected = "" if year == 2024 and declaration_type == T.STARTED else evidence
         assert call().evidence_held == expected
+    elif message is service.EVIDENCE_NOT_AVAILABLE:
+        (refusal,) = refused(call)["evidence_held"]
+        assert refusal.startswith(message.split("{")[0])
+        assert evidence not in refusal.split(": one of ")[1]
     else:
         assert refused(call) == {"evidence_held": [message]}
+
+
+E = EvidenceHeld
+
+
+@pytest.mark.parametrize(
+    ("year", "mentor", "declaration_type", "accepted"),
+    [
+        (2024, False, T.RETAINED_1, [E.TRAINING_EVENT_ATTENDED, E.SELF_STUDY_MATERIAL_COMPLETED, E.OTHER]),
+        (
+            2025,
+            False,
+            T.STARTED,
+            [E.TRAINING_EVENT_ATTENDED, E.SELF_STUDY_MATERIAL_COMPLETED, E.MATERIALS_ENGAGED_WITH_OFFLINE, E.OTHER],
+        ),
+        (2025, False, T.RETAINED_2, [E.ENGAGEMENT_MET, E.ENGAGEMENT_MET_REDUCED_INDUCTION]),
+        (2025, False, T.COMPLETED, [E.ENGAGEMENT_MET, E.ENGAGEMENT_MET_REDUCED_INDUCTION, E.ONE_TERM_INDUCTION]),
+        (2025, True, T.COMPLETED, [E.ENGAGEMENT_MET, E.ENGAGEMENT_MET_REDUCED_INDUCTION]),
+    ],
+)
+def test_refused_evidence_lists_the_values_accepted_for_the_participant(
+    provider, year, mentor, declaration_type, accepted
+):
+    record = trained(provider, year=year, mentor=mentor)
+    next_statement(provider, record)
+    declaration_date = STARTED_2025 if year >= 2025 else DATES_2024[declaration_type]
+
+    errors = refused(lambda: create(provider, record, declaration_type, declaration_date, evidence_held="bogus"))
+
+    assert errors == {"evidence_held": [service.EVIDENCE_NOT_AVAILABLE.format(accepted=", ".join(accepted))]}
 
 
 # Slots and idempotency (D5) -----------------------------------------------------------------------------------
