@@ -2,20 +2,21 @@
 
 Every request under /api/ (except the documentation under /api/docs/) counts against one budget:
 
-- a request with an Authorization header counts against its token's budget,
-  `API_RATE_LIMIT_PER_TOKEN` requests per window. The token is known only by
-  `token_digest(<the header's token part>)` (HMAC-SHA256 keyed with SECRET_KEY): the token itself is
-  never stored in the cache nor logged;
-- a request without one counts against its client IP's budget, `API_RATE_LIMIT_PER_IP` per window.
+- a request with a live token counts against that token's budget, `API_RATE_LIMIT_PER_TOKEN` requests per
+  window, and never against its address's: behind a load balancer every client shares one address, and
+  nobody else's requests may lock a provider out. The token is known only by `token_digest(<the header's
+  token part>)` (HMAC-SHA256 keyed with SECRET_KEY): the token itself is never stored in the cache nor logged;
+- every other request (no Authorization header, or one without a live token, whatever the answer: a 401, a
+  404) counts against its client IP's budget, `API_RATE_LIMIT_PER_IP` per window.
+
+A token's counter exists only once the token was found live (one indexed read, on its first request of a
+window), so the limiter never keeps a counter per made-up header value, and made-up tokens share their
+address's budget instead of each bringing a fresh one. A token revoked during a window keeps its counter until
+the window ends; its 401s count against the address too.
 
 Windows are fixed and aligned to multiples of `API_RATE_LIMIT_WINDOW_SECONDS` since the epoch, so every
 app server counts into the same cache key for the same window: with Redis as the cache, they share one
 budget. Counting is `cache.add(key, 0)` then `cache.incr(key)`, atomic on Redis.
-
-Sending any Authorization header must not be a way around the per-IP budget: every answer of 401 to a
-request that carried one also counts against its IP's failed-token budget (`API_RATE_LIMIT_PER_IP` per
-window), and once that is spent the IP's requests with an Authorization header are refused with 429
-before the token is looked up. Providers whose tokens work never touch that budget.
 
 Over the limit the answer is 429 with a JSON:API error and `Retry-After` (seconds until the window resets).
 Every rate-limited response carries `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset`
@@ -36,18 +37,18 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 
 from api.jsonapi.exceptions import JSON_API, error_body
-from api.tokens import token_digest
+from api.tokens import api_token_is_live, token_digest
 
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "ratelimit"
 TOKEN = "token"
 IP = "ip"
-FAILED_TOKEN_IP = "failed-token-ip"
 MAX_IP_LENGTH = 100  # an unparsable forwarded entry is kept as text, cut to this length
 
 
@@ -98,11 +99,10 @@ def count_request(kind: str, identity: str, limit: int) -> Usage:
     return Usage(limit=limit, count=int(count), reset=reset)
 
 
-def peek(kind: str, identity: str, limit: int) -> Usage:
-    """The budget's state without counting this request."""
-    window = settings.API_RATE_LIMIT_WINDOW_SECONDS
-    start, reset = window_bounds(clock(), window)
-    return Usage(limit=limit, count=int(cache.get(_key(kind, identity, start), 0)), reset=reset)
+def has_counter(kind: str, identity: str) -> bool:
+    """Whether the budget `kind:identity` has counted a request in the current window."""
+    start, _ = window_bounds(clock(), settings.API_RATE_LIMIT_WINDOW_SECONDS)
+    return cache.get(_key(kind, identity, start)) is not None
 
 
 def token_part(header: str) -> str:
@@ -137,6 +137,13 @@ def client_ip_address(request: HttpRequest) -> str | None:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return None
+
+
+def _is_live(digest: str) -> bool:
+    try:
+        return api_token_is_live(digest)
+    except DatabaseError:  # the view will answer 503; until then the request counts against its address
+        return False
 
 
 def is_rate_limited(path: str) -> bool:
@@ -178,9 +185,10 @@ class RateLimitMiddleware:
         if not is_rate_limited(request.path):
             return self.get_response(request)
         header = str(request.META.get("HTTP_AUTHORIZATION", "")).strip()
+        digest = token_digest(token_part(header)) if header else None
         ip = client_ip(request)
         try:
-            usage = self._count(header, ip)
+            counted_token, usage = self._count(digest, ip)
         except Exception:
             logger.exception("Rate limiting is unavailable (cache error): the request goes through unlimited")
             return self.get_response(request)
@@ -188,24 +196,24 @@ class RateLimitMiddleware:
             response: HttpResponseBase = too_many_requests(usage)
         else:
             response = self.get_response(request)
-            if header and response.status_code == 401:
-                usage = self._count_failed_token(ip, usage)
+            if counted_token and response.status_code == 401:
+                usage = self._count_revoked_token(ip, usage)
         _set_headers(response, usage)
         return response
 
-    def _count(self, header: str, ip: str) -> Usage:
-        if not header:
-            return count_request(IP, ip, settings.API_RATE_LIMIT_PER_IP)
-        failures = peek(FAILED_TOKEN_IP, ip, settings.API_RATE_LIMIT_PER_IP)
-        if failures.count >= failures.limit:
-            return Usage(limit=failures.limit, count=failures.count + 1, reset=failures.reset)
-        return count_request(TOKEN, token_digest(token_part(header)), settings.API_RATE_LIMIT_PER_TOKEN)
+    def _count(self, digest: str | None, ip: str) -> tuple[bool, Usage]:
+        """Count the request against its token (True) or its address (False)."""
+        if digest and (has_counter(TOKEN, digest) or _is_live(digest)):
+            return True, count_request(TOKEN, digest, settings.API_RATE_LIMIT_PER_TOKEN)
+        return False, count_request(IP, ip, settings.API_RATE_LIMIT_PER_IP)
 
-    def _count_failed_token(self, ip: str, usage: Usage) -> Usage:
+    def _count_revoked_token(self, ip: str, usage: Usage) -> Usage:
+        """A token counted as live was refused (revoked during the window): its request counts against the
+        address as well, like any other request without a live token."""
         try:
-            failures = count_request(FAILED_TOKEN_IP, ip, settings.API_RATE_LIMIT_PER_IP)
+            by_ip = count_request(IP, ip, settings.API_RATE_LIMIT_PER_IP)
         except Exception:
-            logger.exception("Could not count a failed token against its IP (cache error)")
+            logger.exception("Could not count a refused token against its IP (cache error)")
             return usage
         # Report whichever budget this client will run out of first.
-        return failures if failures.remaining < usage.remaining else usage
+        return by_ip if by_ip.remaining < usage.remaining else usage

@@ -48,6 +48,11 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
+def api_token_is_live(digest: str) -> bool:
+    """Whether a live token has this digest (`token_digest`): one indexed read, nothing written."""
+    return ApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True).exists()
+
+
 def api_token_authenticate(plaintext: str) -> ApiToken | None:
     """Return the live token matching `plaintext` (with its lead provider), or None."""
     digest = token_digest(plaintext)

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: every response carries X-Request-ID, every log line the request's id, one access line each.
     "config.request_id.RequestIdMiddleware",
+    # Under /api/, a request Django cannot read (unknown Host, too many parameters) answers the API's JSON 400.
+    "api.middleware.ApiRequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A Content-Security-Policy on every response: none for the API's JSON, strict for the back office.
     "config.content_security.ContentSecurityPolicyMiddleware",

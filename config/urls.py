@@ -1,15 +1,16 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerView
 
 from api import health
 from api.jsonapi.exceptions import api_not_found
+from api.v3.schema import CachedSchemaView
 
 admin.site.site_header = "Early career teacher training: back office"
 admin.site.site_title = "ECF back office"
 
-schema_view = SpectacularAPIView.as_view(api_version="v3", authentication_classes=[], permission_classes=[])
+schema_view = CachedSchemaView.as_view(api_version="v3", authentication_classes=[], permission_classes=[])
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/admin/", permanent=False)),

@@ -2,6 +2,8 @@
 the training record list, through the API's own services (ecf.services.participants); Finance is not offered
 these actions."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
@@ -205,6 +207,20 @@ def test_a_record_trained_by_nobody_now_is_refused(client, staff, provider):
 
     assert messages_of(response) == [f"{record}: {NO_PROVIDER}"]
     assert not TrainingStatusChange.objects.exists()
+
+
+def test_staff_act_for_the_provider_training_the_record_now_not_a_former_one(client, staff, provider):
+    """D22 reserves these actions to the record's current provider, which is the one staff act for."""
+    record = ect()
+    former = period(record, LeadProviderFactory.create(), start=dt.date(2024, 9, 1), end=dt.date(2024, 12, 31))
+    current = period(record, provider, start=dt.date(2025, 1, 1))
+
+    response = confirm(client, "withdraw_for_provider", record, reason=WithdrawReason.MOVED_SCHOOL)
+
+    assert messages_of(response) == [f"{record}: withdrawn for Ambition Institute."]
+    former.refresh_from_db()
+    current.refresh_from_db()
+    assert (former.training_status, current.training_status) == (TrainingStatus.ACTIVE, TrainingStatus.WITHDRAWN)
 
 
 def test_a_provider_whose_partnership_the_school_challenged_cannot_be_acted_for(client, staff, provider):

@@ -1,7 +1,7 @@
 """RFC 3339 date-times as the contract accepts them in filters and headers."""
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
@@ -16,6 +16,10 @@ def parse_rfc3339(value: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text.upper().replace("Z", "+00:00"))
-    except ValueError:
+        moment = moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+        # A moment whose UTC time falls outside years 1 to 9999 (`0001-01-01T00:00:00+01:00`) cannot be stored
+        # or compared in the database.
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)
+    return moment

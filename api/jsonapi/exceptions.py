@@ -9,7 +9,13 @@ retry is the remedy. Every write runs in one transaction, so it either committed
 import logging
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    ObjectDoesNotExist,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
@@ -23,6 +29,7 @@ UNAUTHORISED = {"error": "HTTP Token: Access denied"}
 # A token that was sent but matches no live token: revoked and never-issued tokens read the same, so the answer
 # tells a caller nothing about which tokens exist.
 INVALID_TOKEN = {"error": "HTTP Token: Access denied. The token is not valid: it is mistyped, revoked or unknown."}
+BAD_REQUEST = "Bad request"
 NOT_FOUND_TITLE = "Resource not found"
 NOT_FOUND_DETAIL = "Nothing could be found for the provided details"
 JSON_API = "application/vnd.api+json"
@@ -44,13 +51,14 @@ class InvalidToken(exceptions.AuthenticationFailed):
 
 
 class BadRequest(exceptions.APIException):
-    """A request the API cannot read: a malformed parameter or body (400). Each error names its field."""
+    """A request the API cannot read: a malformed parameter or body (400). Every error is titled `Bad request`,
+    as both public services title theirs (D24); each detail names the parameter at fault."""
 
     status_code = status.HTTP_400_BAD_REQUEST
 
-    def __init__(self, *errors: tuple[str, str]) -> None:
-        self.errors = errors
-        super().__init__(detail="; ".join(detail for _, detail in errors))
+    def __init__(self, *details: str) -> None:
+        self.errors = tuple((BAD_REQUEST, detail) for detail in details)
+        super().__init__(detail="; ".join(details))
 
 
 class UnprocessableEntity(exceptions.APIException):
@@ -100,8 +108,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
         return Response(error_body(*rule_errors(exc)), status=422)
     if isinstance(exc, RequestDataTooBig):
         return Response(error_body(("Request too large", "The request body is too large.")), status=413)
+    if isinstance(exc, SuspiciousOperation):
+        # Django refusing to read the request (ApiRequestGuardMiddleware meets the usual ones first).
+        return Response(error_body((BAD_REQUEST, "The request cannot be read.")), status=400)
     if isinstance(exc, exceptions.ParseError):
-        return Response(error_body(("Bad request", "The request body is not valid JSON.")), status=400)
+        return Response(error_body((BAD_REQUEST, "The request body is not valid JSON.")), status=400)
     if isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     if isinstance(exc, exceptions.APIException):

@@ -1,15 +1,19 @@
 """`filter[...]` query parameters (a deep object), validated by a django-filter FilterSet.
 
-A malformed value is a 400 that names the filter (decision D9), never a silent empty list; unknown
-filter keys are ignored, as in the contract.
+A malformed value is a 400 that names the filter (decision D9), never a silent empty list. An unknown filter
+name is a 400 that lists the endpoint's filters (D23: both public services ignore it, which returns a whole list
+to a client that misspelt a filter); every filter either public service supports on an endpoint is supported.
+A value sent URL-encoded twice (`%253A`) is decoded once more, as both public services do (D24).
 """
 
 from __future__ import annotations
 
 import re
 import uuid
+from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote
 
 import django_filters
 from django import forms
@@ -24,13 +28,15 @@ from api.jsonapi.exceptions import BadRequest
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
-FILTER_KEY = re.compile(r"^filter\[([a-z_]+)\]$")
+FILTER_KEY = re.compile(r"^filter\[(.*)\]$")
+# An unknown filter name is quoted back in the error, cut to this length.
+MAX_NAME_SHOWN = 50
 
 
 def filter_params(request: Request) -> dict[str, str]:
     """The `filter[key]=value` pairs of a request. `filter=<anything>` is not an object: 400."""
     if "filter" in request.query_params:
-        raise BadRequest(("Bad parameter", "Filter must be a hash: use filter[name]=value."))
+        raise BadRequest("Filter must be a hash: use filter[name]=value.")
     return {
         match.group(1): str(value) for key, value in request.query_params.items() if (match := FILTER_KEY.match(key))
     }
@@ -104,7 +110,8 @@ class UpdatedSinceField(forms.CharField):
         value = super().clean(value)
         if not value:
             return None
-        moment = parse_rfc3339(value)
+        # A client that encoded the value twice sends `14%3A24%3A56Z` once Django has decoded it (D24).
+        moment = parse_rfc3339(value) or parse_rfc3339(unquote(value))
         if moment is None:
             raise bad_filter("updated_since", "a valid RFC 3339 date and time, such as 2021-05-13T11:21:55Z")
         return moment
@@ -152,14 +159,22 @@ class JsonApiFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request: Request, queryset: QuerySet[Any], view: APIView) -> QuerySet[Any]:
         filterset = self.get_filterset(request, queryset, view)
+        supported = list(filterset.base_filters) if filterset is not None else []
+        if unknown := [name for name in filter_params(request) if name not in supported]:
+            raise BadRequest(*unknown_filter_errors(unknown, supported))
         if filterset is None:
-            filter_params(request)  # still reject `filter=<string>`
             return queryset
         if not filterset.is_valid():
-            raise BadRequest(
-                *(("Bad parameter", message) for messages in filterset.errors.values() for message in messages)
-            )
+            raise BadRequest(*(message for messages in filterset.errors.values() for message in messages))
         return filterset.qs
+
+
+def unknown_filter_errors(unknown: Iterable[str], supported: list[str]) -> list[str]:
+    choices = ", ".join(f"filter[{name}]" for name in supported) if supported else "none"
+    return [
+        f"The filter '#/{name[:MAX_NAME_SHOWN]}' is not one this endpoint supports. Its filters: {choices}."
+        for name in unknown
+    ]
 
 
 class JsonApiFilterExtension(OpenApiFilterExtension):

@@ -19,30 +19,34 @@ def request_attributes(request: Request) -> dict[str, Any]:
     data = body.get("data") if isinstance(body, dict) else None
     attributes = data.get("attributes") if isinstance(data, dict) else None
     if not isinstance(attributes, dict):
-        raise BadRequest(("Bad request", BODY_SHAPE))
+        raise BadRequest(BODY_SHAPE)
     return attributes
 
 
 def validated_attributes(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
     serializer = serializer_class(data=request_attributes(request))
     if not serializer.is_valid():
-        raise UnprocessableEntity(*_field_errors(serializer.errors))
+        raise UnprocessableEntity(*_field_errors(serializer.errors, serializer.fields))
     return dict(serializer.validated_data)
 
 
-def _field_errors(errors: Any, prefix: str = "") -> list[tuple[str, str]]:
+def _field_errors(errors: Any, fields: Any, prefix: str = "") -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     for field, details in errors.items():
         name = f"{prefix}{field}"
         if isinstance(details, dict):
-            found.extend(_field_errors(details, prefix=f"{name}."))
+            found.extend(_field_errors(details, getattr(fields.get(field), "fields", {}), prefix=f"{name}."))
             continue
         for detail in details:
-            found.append((name, _sentence(name, detail)))
+            found.append((name, _sentence(name, detail, fields.get(field))))
     return found
 
 
-def _sentence(field: str, detail: ErrorDetail | str) -> str:
-    if getattr(detail, "code", None) in MISSING_CODES:
+def _sentence(field: str, detail: ErrorDetail | str, serializer_field: serializers.Field | None) -> str:
+    code = getattr(detail, "code", None)
+    if code in MISSING_CODES:
         return f"Enter a '#/{field}'."
+    if code == "invalid_choice" and isinstance(serializer_field, serializers.ChoiceField):
+        # The contract's answer names the accepted values, so a client can put its request right.
+        return f"The '#/{field}' value is not one of the accepted values: {', '.join(serializer_field.choices)}."
     return f"The '#/{field}' value is not valid: {detail}"

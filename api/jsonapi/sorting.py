@@ -27,7 +27,7 @@ def parse_sort(raw: str | None, allowed: dict[str, str], default: tuple[str, ...
             name = name.lstrip("+-")
             if name not in allowed:
                 choices = ", ".join(sorted(allowed))
-                raise BadRequest(("Bad parameter", f"The '#/sort' value '{item.strip()}' is not one of: {choices}."))
+                raise BadRequest(f"The '#/sort' value '{item.strip()}' is not one of: {choices}.")
             keys.append(SortKey(allowed[name], descending))
     else:
         keys = [SortKey(field.lstrip("-"), field.startswith("-")) for field in default]

@@ -4,8 +4,12 @@ bodies, and the hook that keeps the alias paths (the successor service's, withou
 from functools import cache
 from typing import Any
 
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import extend_schema_serializer
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -76,3 +80,21 @@ def exclude_alias_paths(endpoints: list[tuple[str, str, str, Any]], **kwargs: An
 
 
 ALIAS_SUFFIX = "-alias"
+
+
+@cache
+def built_document(version: str | None) -> dict[str, Any]:
+    """The OpenAPI document, built once per process: it depends on the code alone, is the same for every
+    caller (public, built without a request, as `make schema` builds the committed file), and building it walks
+    every view and serializer."""
+    return SchemaGenerator(api_version=version).get_schema(request=None, public=True)
+
+
+class CachedSchemaView(SpectacularAPIView):
+    """drf-spectacular's document view, served from `built_document` instead of built on every request."""
+
+    def _get_schema_response(self, request: Request) -> Response:
+        filename = self._get_filename(request, self.api_version)
+        return Response(
+            built_document(self.api_version), headers={"Content-Disposition": f'inline; filename="{filename}"'}
+        )

@@ -65,6 +65,31 @@ def provider_period_list(*, lead_provider: LeadProvider) -> QuerySet[TrainingPer
     )
 
 
+def current_lead_provider_id(*, training_record: TrainingRecord) -> uuid.UUID | None:
+    """The lead provider of the record's latest period, whoever it is (D22: the record's current provider, the
+    only one that may act on its training); None when that period is school-led or there is none."""
+    lead_provider_id: uuid.UUID | None = (
+        TrainingPeriod.objects.filter(training_record=training_record)
+        .order_by(*LATEST_PERIOD_FIRST)
+        .values_list("lead_provider_id", flat=True)
+        .first()
+    )
+    return lead_provider_id
+
+
+def provider_training_end(*, lead_provider: LeadProvider, training_record: TrainingRecord) -> date | None:
+    """The day `lead_provider`'s training of the record ended: the end of its latest visible period for it;
+    None while that period is open (D22)."""
+    end_date: date | None = (
+        provider_period_list(lead_provider=lead_provider)
+        .filter(training_record=training_record)
+        .order_by(*LATEST_PERIOD_FIRST)
+        .values_list("end_date", flat=True)
+        .first()
+    )
+    return end_date
+
+
 def is_provider_period(period: TrainingPeriod, *, lead_provider: LeadProvider) -> bool:
     """`provider_period_list` for one period already in memory (its partnership fetched with it)."""
     return period.lead_provider_id == lead_provider.pk and (

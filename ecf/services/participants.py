@@ -1,7 +1,9 @@
 """Lead providers' actions on a participant's training: withdraw, defer, resume and change schedule
 (domain rules §2.1, §5 and §11.3; contract §3 and §4.5; decisions D12 and D15).
 
-Who may act. The provider must see the participant (`ecf.selectors.participants`: a training period
+Who may act. Only the record's current provider: the lead provider of its latest training period (D22); a
+provider the participant has left still sees them and may declare training it gave, but no longer acts (a 422
+on `participant_id`). The provider must also see the participant (`ecf.selectors.participants`: a training period
 with the provider outside any challenged partnership), otherwise the participant does not exist for it
 (`Participant.DoesNotExist`, a 404 in the API). It acts on the training record of the course
 (`ecf-induction`: the ECT record, `ecf-mentor`: the mentor record), which it must see too (otherwise a
@@ -64,7 +66,12 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
-from ecf.selectors.participants import LATEST_PERIOD_FIRST, provider_period_list, visible_training_record_list
+from ecf.selectors.participants import (
+    LATEST_PERIOD_FIRST,
+    current_lead_provider_id,
+    provider_period_list,
+    visible_training_record_list,
+)
 
 # Where a participant whose cohort's payments are frozen may be moved (domain rules §11.3).
 DESTINATION_FROM_FROZEN_COHORT = 2024
@@ -77,6 +84,10 @@ WITHDRAW_REASON_INVALID = "The '#/reason' must be one of: " + ", ".join(Withdraw
 DEFER_REASON_INVALID = "The '#/reason' must be one of: " + ", ".join(DeferReason.values) + "."
 WITHDRAW_REASON_MENTORS_ONLY = (
     "The '#/reason' mentor-no-longer-being-mentor is for mentors only: choose another reason to withdraw an ECT."
+)
+NOT_CURRENT_PROVIDER = (
+    "The '#/participant_id' no longer trains with you on this course: only the lead provider training them now "
+    "can withdraw, defer, resume or change their schedule. You can still declare training you gave them."
 )
 ALREADY_WITHDRAWN = "The '#/participant_id' is already withdrawn from this course."
 ALREADY_DEFERRED = "The '#/participant_id' is already deferred from this course."
@@ -448,6 +459,8 @@ def _locked_record(
     # The lock is taken on the record alone: PostgreSQL rechecks a locked row that a concurrent action changed,
     # and with a join it would lose the row when that action changed the joined key (its schedule).
     record = TrainingRecord.objects.select_for_update().get(pk=record_id)
+    if current_lead_provider_id(training_record=record) != lead_provider.pk:
+        raise ValidationError({"participant_id": [NOT_CURRENT_PROVIDER]})
     period = (
         provider_period_list(lead_provider=lead_provider)
         .filter(training_record=record)

@@ -47,6 +47,7 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
+from ecf.selectors.participants import provider_training_end
 from finance.selectors import next_output_statement
 
 # Error messages (decision D4: the title is the field, the sentence names it as '#/field').
@@ -67,6 +68,10 @@ WITHDRAWN_BEFORE_DATE = (
 DEFERRED_BEFORE_DATE = (
     "This participant's training on this course was deferred on {moment}. "
     "Enter a '#/declaration_date' before the deferral, or resume the participant first."
+)
+TRAINING_ENDED = (
+    "Your training of this participant on this course ended on {day}. Enter a '#/declaration_date' on or before "
+    "that day: only the lead provider training them now can declare for later dates."
 )
 FUTURE_DATE = "The '#/declaration_date' value cannot be a future date. Check the date and try again."
 BEFORE_MILESTONE_START = (
@@ -89,7 +94,9 @@ ALREADY_DECLARED = (
     "this participant and course. Void it first if it is wrong."
 )
 EVIDENCE_MISSING = "Enter a '#/evidence_held' value for this participant."
-EVIDENCE_NOT_AVAILABLE = "Enter an available '#/evidence_held' type for this participant's event and course."
+EVIDENCE_NOT_AVAILABLE = (
+    "Enter an available '#/evidence_held' type for this participant's event and course: one of {accepted}."
+)
 NO_OUTPUT_STATEMENT = (
     "You cannot submit or void declarations for the {year} '#/cohort': it has no open output statement, "
     "because the funding contract for this cohort has ended. Get in touch if you need to discuss this with us."
@@ -137,6 +144,8 @@ def declaration_create(
     - `course_identifier` is an NPQ course or not one of the participant's courses with this provider;
     - the participant is unknown, or not trained by this provider (never said which);
     - the provider's withdrawal or deferral in force is dated on or before `declaration_date` (D11);
+    - the provider's training of the record has ended (its latest period has an end date) before the London
+      day of `declaration_date` (D22);
     - `declaration_date` is in the future, outside the milestone's window (London days, D6), or, from
       2025, out of sequence with the participant's other live declarations for the course (D14);
     - `declaration_type` is not a milestone of the participant's schedule (mentors from 2025: started or
@@ -172,6 +181,7 @@ def declaration_create(
         milestone = _check_declaration_type(record, declaration_type=declaration_type, errors=errors)
         _check_declaration_date(
             record,
+            training_ended=provider_training_end(lead_provider=lead_provider, training_record=record),
             milestone=milestone,
             declaration_type=declaration_type,
             declaration_date=declaration_date,
@@ -381,6 +391,7 @@ def _check_declaration_type(record: TrainingRecord, *, declaration_type: str, er
 def _check_declaration_date(
     record: TrainingRecord,
     *,
+    training_ended: date | None,
     milestone: Milestone | None,
     declaration_type: str,
     declaration_date: datetime,
@@ -389,6 +400,10 @@ def _check_declaration_date(
 ) -> None:
     if declaration_date > now:
         errors["declaration_date"].append(FUTURE_DATE)
+        return
+    if training_ended is not None and timezone.localdate(declaration_date) > training_ended:
+        # D22: a provider the participant has left declares only for the training it gave.
+        errors["declaration_date"].append(TRAINING_ENDED.format(day=training_ended.isoformat()))
         return
     if milestone is not None:
         if declaration_date < _start_of_day(milestone.start_date):
@@ -441,8 +456,9 @@ def _check_evidence(record: TrainingRecord, *, declaration_type: str, evidence_h
         return
     if not evidence_held:
         errors["evidence_held"].append(EVIDENCE_MISSING)
-    elif evidence_held not in _accepted_evidence(record, declaration_type):
-        errors["evidence_held"].append(EVIDENCE_NOT_AVAILABLE)
+    elif evidence_held not in (accepted := _accepted_evidence(record, declaration_type)):
+        listed = ", ".join(value for value in EvidenceHeld.values if value in accepted)
+        errors["evidence_held"].append(EVIDENCE_NOT_AVAILABLE.format(accepted=listed))
 
 
 # Slots and duplicates ---------------------------------------------------------------------------------------

@@ -9,9 +9,12 @@ import pytest
 from django.test import Client
 
 from api.tokens import api_token_create
+from ecf.choices import DeclarationState
 from ecf.models import LeadProvider
 from tests.api.openapi import assert_response_matches_document
-from tests.ecf.factories import LeadProviderFactory
+from tests.ecf.factories import DeliveryPartnerFactory, LeadProviderFactory
+from tests.finance.test_services_declarations import existing, next_statement, trained
+from tests.partnerships.factories import ProviderRelationshipFactory
 
 JSON_API = "application/vnd.api+json"
 
@@ -80,3 +83,21 @@ def other_api_client(other_lead_provider: LeadProvider) -> ApiClient:
 @pytest.fixture
 def anonymous_client(db: None) -> ApiClient:
     return ApiClient(None, None)
+
+
+@pytest.fixture
+def world(lead_provider: LeadProvider) -> dict[str, str]:
+    """The provider's own objects, so that each write gets past the lookup of its path id to the body."""
+    record = trained(lead_provider)
+    next_statement(lead_provider, record)
+    existing(lead_provider, record, DeclarationState.SUBMITTED)
+    training_period = record.training_periods.get()
+    partner = DeliveryPartnerFactory.create()
+    ProviderRelationshipFactory.create(lead_provider=lead_provider, delivery_partner=partner, cohort=record.cohort)
+    assert training_period.partnership is not None
+    return {
+        "participant": str(record.participant_id),
+        "school": str(training_period.school_id),
+        "partner": str(partner.pk),
+        "partnership": str(training_period.partnership_id),
+    }

@@ -11,13 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
-from ecf.choices import DeclarationState
 from tests.api.conftest import JSON_API
 from tests.api.openapi import document
 from tests.api.v3.test_every_endpoint import LISTS
-from tests.ecf.factories import DeliveryPartnerFactory
-from tests.finance.test_services_declarations import existing, next_statement, trained
-from tests.partnerships.factories import ProviderRelationshipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,24 +58,6 @@ WRITES = [
 ]
 WRITE_IDS = [f"{method} {path}" for method, path, _ in WRITES]
 ERROR_STATUSES = {400, 404, 422}
-
-
-@pytest.fixture
-def world(lead_provider) -> dict[str, str]:
-    """The provider's own objects, so that each write gets past the lookup of its path id to the body."""
-    record = trained(lead_provider)
-    next_statement(lead_provider, record)
-    existing(lead_provider, record, DeclarationState.SUBMITTED)
-    training_period = record.training_periods.get()
-    partner = DeliveryPartnerFactory.create()
-    ProviderRelationshipFactory.create(lead_provider=lead_provider, delivery_partner=partner, cohort=record.cohort)
-    assert training_period.partnership is not None
-    return {
-        "participant": str(record.participant_id),
-        "school": str(training_period.school_id),
-        "partner": str(partner.pk),
-        "partnership": str(training_period.partnership_id),
-    }
 
 
 def raw(api_client: Any, method: str, path: str, content: bytes | str, content_type: str = JSON_API) -> Any:

@@ -114,14 +114,22 @@ def test_filter_that_is_not_an_object_is_400(api_client):
 
     assert response.status_code == 400
     assert response.json_body["errors"] == [
-        {"title": "Bad parameter", "detail": "Filter must be a hash: use filter[name]=value."}
+        {"title": "Bad request", "detail": "Filter must be a hash: use filter[name]=value."}
     ]
 
 
-def test_unknown_filter_keys_are_ignored(api_client, lead_provider):
+@pytest.mark.parametrize("key", ["filter[colour]", "filter[Cohort]", "filter[cohort][0]", "filter[]"])
+def test_an_unknown_filter_is_400_listing_the_endpoints_filters(api_client, lead_provider, key):
+    """D23, tested on every endpoint in tests/api/v3/test_filter_names.py."""
     StatementFactory.create(lead_provider=lead_provider)
 
-    assert len(api_client.get(URL, {"filter[colour]": "blue"}).json_body["data"]) == 1
+    response = api_client.get(URL, {key: "blue"})
+
+    assert response.status_code == 400
+    (error,) = response.json_body["errors"]
+    assert error["title"] == "Bad request"
+    assert f"'#/{key[len('filter[') : -1]}'" in error["detail"]
+    assert error["detail"].endswith("Its filters: filter[cohort], filter[updated_since], filter[type].")
 
 
 @pytest.mark.parametrize(
@@ -143,6 +151,10 @@ def test_malformed_updated_since_is_400(api_client, value):
         ("2026-03-01T13:00:00 01:00", True),  # a `+` sent unencoded arrives as a space
         ("2026-03-01T12:00:01Z", False),
         ("2026-03-01T12:00:00", True),  # no zone: London time, which is UTC in March
+        # Encoded twice by the client (`%253A` on the wire), decoded once more, as both public services do (D24).
+        ("2026-03-01T12%3A00%3A00Z", True),
+        ("2026-03-01T13%3A00%3A00%2B01%3A00", True),
+        ("2026-03-01T12%3A00%3A01Z", False),
     ],
 )
 def test_updated_since_formats(api_client, lead_provider, value, included):

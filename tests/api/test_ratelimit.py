@@ -14,7 +14,7 @@ from django.test import Client, RequestFactory
 from api import ratelimit
 from api.models import ApiRequest
 from api.ratelimit import client_ip, count_request, token_part, window_bounds
-from api.tokens import api_token_create, token_digest
+from api.tokens import api_token_create, api_token_revoke, token_digest
 from tests.api.conftest import JSON_API
 
 pytestmark = pytest.mark.django_db
@@ -226,6 +226,55 @@ def test_made_up_tokens_cannot_get_round_the_ip_budget(settings, frozen, token):
     assert [limits(response)[:2] for response in answers] == [("2", "1"), ("2", "0")]
     assert_refused(get("ecfp_made_up_3"), limit=2, retry_after=180)
     assert get(token, ip=OTHER_IP).status_code == 200
+
+
+def test_made_up_tokens_exhaust_their_address_but_never_a_valid_tokens_budget(settings, frozen, token):
+    """Behind a load balancer every client shares one address: a valid token is limited by its own budget only."""
+    settings.API_RATE_LIMIT_PER_IP = 20
+
+    answers = [get(f"ecfp_garbage_{n}", path=path) for n in range(11) for path in (URL, "/api/v3/no-such-thing")]
+
+    assert [response.status_code for response in answers] == [401, 404] * 10 + [429, 429]
+    assert get(path=URL).status_code == 429
+    mine = [get(token) for _ in range(3)]
+    assert [response.status_code for response in mine] == [200, 200, 200]
+    assert [limits(response)[:2] for response in mine] == [("1000", "999"), ("1000", "998"), ("1000", "997")]
+
+
+def test_a_valid_token_never_spends_its_addresss_budget(settings, frozen, token):
+    settings.API_RATE_LIMIT_PER_IP = 2
+    for path in (URL, "/api/v3/statements", "/api/v3/no-such-thing"):
+        get(token, path=path)
+
+    assert limits(get()) == ("2", "1", "180")
+
+
+def test_no_counter_is_kept_per_made_up_header_value(monkeypatch, frozen, token):
+    spy = CacheSpy(cache)
+    monkeypatch.setattr(ratelimit, "cache", spy)
+
+    for n in range(25):
+        get(f"ecfp_garbage_{n}")
+    get(HTTP_AUTHORIZATION=f"Basic {uuid.uuid4()}")
+    get(token)
+
+    window_start = int(START.timestamp()) // 300 * 300
+    assert set(spy.keys) == {
+        f"ratelimit:ip:{CLIENT_IP}:{window_start}",
+        f"ratelimit:token:{token_digest(token)}:{window_start}",
+    }
+
+
+def test_a_token_revoked_during_the_window_counts_against_its_address(settings, frozen, lead_provider):
+    settings.API_RATE_LIMIT_PER_IP = 2
+    row, plaintext = api_token_create(lead_provider=lead_provider)
+    assert get(plaintext).status_code == 200
+    api_token_revoke(token=row)
+
+    answers = [get(plaintext) for _ in range(2)]
+
+    assert [response.status_code for response in answers] == [401, 401]
+    assert get().status_code == 429
 
 
 # Client IP

@@ -328,16 +328,47 @@ def test_only_the_providers_latest_visible_period_changes(me, other):
     assert statuses == {old.pk: ACTIVE, latest.pk: WITHDRAWN, challenged_later.pk: ACTIVE, others.pk: ACTIVE}
 
 
-def test_a_provider_the_participant_left_can_still_act(me, other):
-    """Visibility (and so the right to act) outlives the training (the successor service's rule)."""
+# (who trains the record now, whether `me` may act): D22, only the record's current provider acts.
+CURRENT_PROVIDER_CASES = [
+    ("me, in an open period", True),
+    ("me, in a period that has ended", True),  # nobody took over: still the latest period
+    ("another provider", False),
+    ("the school itself", False),
+]
+
+
+@pytest.mark.parametrize("action", sorted(ALL_ACTIONS))
+@pytest.mark.parametrize(("now_with", "acts"), CURRENT_PROVIDER_CASES)
+def test_only_the_records_current_provider_acts(me, other, action, now_with, acts):
+    record = ect()
+    ScheduleFactory.create(identifier="ecf-extended-september", cohort=record.cohort)  # for change-schedule
+    ended = dt.date(2025, 12, 31)
+    status = ACTIVE if action != "resume" else DEFERRED
+    if now_with == "me, in an open period":
+        period(record, me, start=dt.date(2024, 9, 1), training_status=status)
+    else:
+        period(record, me, start=dt.date(2024, 9, 1), end=ended, leaving=True, training_status=status)
+    if now_with == "another provider":
+        period(record, other, start=ended + dt.timedelta(days=1))
+    elif now_with == "the school itself":
+        period(record, None, start=ended + dt.timedelta(days=1))
+
+    if acts:
+        ALL_ACTIONS[action](record, me)
+    else:
+        assert refused(ALL_ACTIONS[action], record, me) == {"participant_id": [services.NOT_CURRENT_PROVIDER]}
+
+
+def test_the_current_provider_acts_on_a_record_a_former_provider_still_sees(me, other):
     record = ect()
     mine = period(record, me, start=dt.date(2024, 9, 1), end=dt.date(2024, 12, 31), leaving=True)
-    period(record, other, start=dt.date(2025, 1, 1))
+    theirs = period(record, other, start=dt.date(2025, 1, 1))
 
-    withdraw(record, me, reason=WithdrawReason.MOVED_SCHOOL)
+    withdraw(record, other, reason=WithdrawReason.MOVED_SCHOOL)
 
     mine.refresh_from_db()
-    assert mine.training_status == WITHDRAWN
+    theirs.refresh_from_db()
+    assert (mine.training_status, theirs.training_status) == (ACTIVE, WITHDRAWN)
 
 
 # --- change schedule (§5.5, D15) -----------------------------------------------------------------

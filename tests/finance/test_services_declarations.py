@@ -640,6 +640,44 @@ def test_a_resumed_participant_or_another_providers_withdrawal_does_not_block(pr
     assert create(provider, record, T.STARTED, dt.datetime(2024, 11, 1, tzinfo=UTC)).state == DeclarationState.ELIGIBLE
 
 
+# A provider the participant has left (D22) ----------------------------------------------------------------------
+
+DAY = dt.date
+# (the provider's periods of the record as (start, end), the type and date declared, the end day the refusal
+# names or None when accepted). Days are London days: 23:00 UTC in summer is already the next day.
+TRAINING_END_CASES = [
+    ([(DAY(2024, 9, 1), DAY(2024, 12, 31))], T.STARTED, dt.datetime(2024, 12, 31, 23, 59, tzinfo=UTC), None),
+    ([(DAY(2024, 9, 1), DAY(2024, 12, 31))], T.RETAINED_1, dt.datetime(2025, 1, 1, tzinfo=UTC), "2024-12-31"),
+    ([(DAY(2024, 9, 1), DAY(2025, 6, 30))], T.RETAINED_2, dt.datetime(2025, 6, 30, 22, 59, tzinfo=UTC), None),
+    ([(DAY(2024, 9, 1), DAY(2025, 6, 30))], T.RETAINED_2, dt.datetime(2025, 6, 30, 23, tzinfo=UTC), "2025-06-30"),
+    # Its latest period decides: back with the provider in an open period, any date its schedule allows.
+    ([(DAY(2024, 9, 1), DAY(2024, 12, 31)), (DAY(2025, 2, 1), None)], T.RETAINED_1, DATES_2024[T.RETAINED_1], None),
+    ([(DAY(2024, 9, 1), None)], T.RETAINED_3, DATES_2024[T.RETAINED_3], None),
+]
+
+
+@pytest.mark.parametrize("trains_them_now", ["another provider", "nobody"])
+@pytest.mark.parametrize(("periods", "declaration_type", "declaration_date", "ended"), TRAINING_END_CASES)
+def test_a_provider_declares_only_up_to_the_end_of_its_training(
+    provider, other_provider, trains_them_now, periods, declaration_type, declaration_date, ended
+):
+    record = trained(provider)
+    next_statement(provider, record)
+    TrainingPeriod.objects.filter(training_record=record).delete()
+    for start, end in periods:
+        period(record, provider, start=start, end=end)
+    last_end = periods[-1][1]
+    if trains_them_now == "another provider" and last_end is not None:
+        period(record, other_provider, start=last_end + dt.timedelta(days=1))
+
+    if ended is None:
+        assert create(provider, record, declaration_type, declaration_date).lead_provider == provider
+    else:
+        errors = refused(lambda: create(provider, record, declaration_type, declaration_date))
+        assert errors == {"declaration_date": [service.TRAINING_ENDED.format(day=ended)]}
+        assert f"ended on {ended}" in errors["declaration_date"][0]
+
+
 # Evidence held (D10 and the contract's matrix) ------------------------------------------------------------------
 
 OK = None
@@ -685,8 +723,42 @@ def test_evidence_held_matrix(provider, year, mentor, declaration_type, evidence
     if message is OK:
         expected = "" if year == 2024 and declaration_type == T.STARTED else evidence
         assert call().evidence_held == expected
+    elif message is service.EVIDENCE_NOT_AVAILABLE:
+        (refusal,) = refused(call)["evidence_held"]
+        assert refusal.startswith(message.split("{")[0])
+        assert evidence not in refusal.split(": one of ")[1]
     else:
         assert refused(call) == {"evidence_held": [message]}
+
+
+E = EvidenceHeld
+
+
+@pytest.mark.parametrize(
+    ("year", "mentor", "declaration_type", "accepted"),
+    [
+        (2024, False, T.RETAINED_1, [E.TRAINING_EVENT_ATTENDED, E.SELF_STUDY_MATERIAL_COMPLETED, E.OTHER]),
+        (
+            2025,
+            False,
+            T.STARTED,
+            [E.TRAINING_EVENT_ATTENDED, E.SELF_STUDY_MATERIAL_COMPLETED, E.MATERIALS_ENGAGED_WITH_OFFLINE, E.OTHER],
+        ),
+        (2025, False, T.RETAINED_2, [E.ENGAGEMENT_MET, E.ENGAGEMENT_MET_REDUCED_INDUCTION]),
+        (2025, False, T.COMPLETED, [E.ENGAGEMENT_MET, E.ENGAGEMENT_MET_REDUCED_INDUCTION, E.ONE_TERM_INDUCTION]),
+        (2025, True, T.COMPLETED, [E.ENGAGEMENT_MET, E.ENGAGEMENT_MET_REDUCED_INDUCTION]),
+    ],
+)
+def test_refused_evidence_lists_the_values_accepted_for_the_participant(
+    provider, year, mentor, declaration_type, accepted
+):
+    record = trained(provider, year=year, mentor=mentor)
+    next_statement(provider, record)
+    declaration_date = STARTED_2025 if year >= 2025 else DATES_2024[declaration_type]
+
+    errors = refused(lambda: create(provider, record, declaration_type, declaration_date, evidence_held="bogus"))
+
+    assert errors == {"evidence_held": [service.EVIDENCE_NOT_AVAILABLE.format(accepted=", ".join(accepted))]}
 
 
 # Slots and idempotency (D5) -----------------------------------------------------------------------------------
@@ -1081,7 +1153,7 @@ def test_a_declaration_and_its_void_take_a_fixed_number_of_queries(provider, rec
         period(record, provider, start=dt.date(2024, 6, 1) + dt.timedelta(days=index), end=dt.date(2024, 6, 10))
         existing(provider, record, declaration_type=STANDARD_TYPES[index + 1], evidence_held="other")
 
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         declaration = create(provider, record)
     with django_assert_max_num_queries(6):
         assert create(provider, record) == declaration

@@ -80,5 +80,5 @@ def requested_cohort_year(request: Request) -> int:
     try:
         years = field.clean(filter_params(request).get("cohort"))
     except forms.ValidationError as error:
-        raise BadRequest(*(("Bad parameter", message) for message in error.messages)) from error
+        raise BadRequest(*error.messages) from error
     return int(years[0])

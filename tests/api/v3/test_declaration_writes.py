@@ -225,7 +225,9 @@ def test_rfc_3339_date_times_are_accepted(api_client, record, value, stored):
         (
             {"declaration_type": "retained-1", "declaration_date": "2025-02-01T10:00:00Z", "evidence_held": "nope"},
             "evidence_held",
-            service.EVIDENCE_NOT_AVAILABLE,
+            service.EVIDENCE_NOT_AVAILABLE.format(
+                accepted="training-event-attended, self-study-material-completed, other"
+            ),
         ),
     ],
 )

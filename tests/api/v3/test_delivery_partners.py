@@ -116,7 +116,7 @@ def test_malformed_cohort_is_400(api_client, value):
     response = api_client.get(URL, {"filter[cohort]": value})
 
     assert response.status_code == 400
-    assert response.json_body["errors"][0]["title"] == "Bad parameter"
+    assert response.json_body["errors"][0]["title"] == "Bad request"
     assert "'#/cohort'" in response.json_body["errors"][0]["detail"]
 
 

@@ -285,7 +285,7 @@ def test_unknown_training_status_is_a_400_naming_the_filter(api_client):
     response = api_client.get(URL, {"filter[training_status]": "paused"})
 
     assert response.status_code == 400
-    assert response.json_body["errors"][0]["title"] == "Bad parameter"
+    assert response.json_body["errors"][0]["title"] == "Bad request"
     assert "'#/training_status'" in response.json_body["errors"][0]["detail"]
 
 

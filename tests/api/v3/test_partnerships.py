@@ -182,7 +182,7 @@ def test_malformed_filters_are_400_naming_the_filter(api_client, name, value):
     response = api_client.get(URL, {f"filter[{name}]": value})
 
     assert response.status_code == 400
-    assert response.json_body["errors"][0]["title"] == "Bad parameter"
+    assert response.json_body["errors"][0]["title"] == "Bad request"
     assert f"'#/{name}'" in response.json_body["errors"][0]["detail"]
 
 

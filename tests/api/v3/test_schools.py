@@ -13,7 +13,7 @@ URL = "/api/v3/schools/ecf"
 ALIAS = "/api/v3/schools"
 PATHS = pytest.mark.parametrize("url", [URL, ALIAS], ids=["canonical", "alias"])
 COHORT_2024 = {"filter[cohort]": "2024"}
-MISSING_COHORT = {"title": "Bad parameter", "detail": "The filter '#/cohort' must be included in your request."}
+MISSING_COHORT = {"title": "Bad request", "detail": "The filter '#/cohort' must be included in your request."}
 
 
 @pytest.fixture(autouse=True)
@@ -156,7 +156,7 @@ def test_cohort_must_be_one_year(api_client, value):
     for path in (URL, f"{URL}/{school.pk}"):
         response = api_client.get(path, {"filter[cohort]": value})
         assert response.status_code == 400
-        assert response.json_body["errors"][0]["title"] == "Bad parameter"
+        assert response.json_body["errors"][0]["title"] == "Bad request"
         assert "'#/cohort' must be a single year" in response.json_body["errors"][0]["detail"]
 
 
