@@ -146,6 +146,12 @@ class BandAdmin(HistoryAdmin):
     search_fields = ["contract__lead_provider__name"]
     ordering = ["contract__lead_provider__name", "-contract__cohort__start_year", "contract__version", "name"]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Band | None = None) -> list[str]:
+        # A band of a contract that prices statements is its price: copy the contract as a new version instead.
+        if obj is not None and obj.contract.statements.exists():
+            return [field.name for field in Band._meta.fields]
+        return []
+
 
 class AdjustmentInline(admin.TabularInline):
     """Shown only: adjustments are added on their own page, and never changed or deleted."""
@@ -179,8 +185,10 @@ class StatementAdmin(HistoryAdmin):
     list_select_related = ["lead_provider", "cohort"]
     list_filter = ["status", "output_fee", "lead_provider", "cohort", "year"]
     search_fields = ["=id", "lead_provider__name"]
-    # Status moves through finance services (open, payable, paid); the admin only shows it.
-    readonly_fields = ["status", "marked_as_paid_at", "attach_link", "payment_breakdown"]
+    # Every field carries money (D26): the calendar command makes statements, finance services move them
+    # (attach to a provider, authorise for payment, price with a contract); the form only shows them.
+    rule_fields = tuple(field.name for field in Statement._meta.fields)
+    readonly_fields = ["attach_link", "payment_breakdown"]
     ordering = ["-payment_date", "lead_provider__name"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
@@ -278,6 +286,9 @@ class StatementAdmin(HistoryAdmin):
 
     def has_authorise_payment_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("finance.authorise_payment")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # `manage.py generate_statements` makes each provider's calendar
 
     def has_delete_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
         return False
