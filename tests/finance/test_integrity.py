@@ -160,7 +160,8 @@ def test_each_crafted_violation_is_reported_and_fails_the_command(craft: Callabl
 
     output, error = check()
 
-    assert error is not None and error.returncode == 1
+    assert error is not None
+    assert error.returncode == 1
     assert str(error) == "1 finance integrity violation(s)."
     assert output.startswith(expected), output
     assert output.count("\n") == 1
