@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -17,24 +18,193 @@ from django.utils.text import slugify
 
 from ecf.admin import DeclarationAdmin, HistoryAdmin, TrainingRecordAdmin
 from ecf.choices import FundingEligibility
-from ecf.models import Declaration, TrainingRecord
+from ecf.models import Declaration, LeadProvider, TrainingRecord
 from finance.calculators import money
 from finance.choices import StatementStatus
 from finance.models import Adjustment, Band, Contract, JobRun, Statement
-from finance.services.attachments import declaration_attach_to_statement
+from finance.selectors import declaration_search, declarations_to_attach
+from finance.services.attachments import (
+    MovePreview,
+    declaration_attach_to_statement,
+    declaration_move_preview,
+    move_target_statements,
+    statement_attach_to_provider,
+)
 from finance.services.contracts import contract_copy_as_new_version, statements_repoint
 from finance.services.declarations import declaration_void
 from finance.services.eligibility import submitted_declarations, training_record_record_eligibility
 from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
-from finance.services.statements import statement_authorise_payment, statement_breakdown
+from finance.services.statements import (
+    statement_authorisation_blocker,
+    statement_authorise_payment,
+    statement_breakdown,
+    statement_lines_to_authorise,
+)
+
+# Statement repairs (D26): attach a statement to a provider, move a declaration's payment or clawback, authorise
+# for payment. Each page shows what will change, asks why, and calls a finance service.
 
 
-class AttachDeclarationForm(forms.Form):
-    declaration = forms.ModelChoiceField(
-        Declaration.objects.all(), widget=forms.TextInput, help_text="The declaration's id."
+def _pounds(amount: Decimal, *, signed: bool = False) -> str:
+    """`£1,234.56`, and with a minus sign for a fall; with `signed`, `+£1.00` for a rise."""
+    rounded = money(amount)
+    sign = "\N{MINUS SIGN}" if rounded < 0 else ("+" if signed and rounded > 0 else "")
+    return f"{sign}£{abs(rounded):,.2f}"
+
+
+def _reason_field(kept_in: str) -> forms.CharField:
+    # Not stripped: the services judge a blank reason and say why.
+    return forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), strip=False, help_text=f"Kept in {kept_in} with your username."
     )
-    clawback = forms.BooleanField(required=False, help_text="Attach its clawback rather than its payment.")
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), help_text="Kept in the declaration's history.")
+
+
+class DeclarationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Declaration) -> str:
+        participant = obj.participant
+        where = obj.clawback_statement or obj.payment_statement
+        on = f" on {where.name}" if where is not None else ", on no statement"
+        return (
+            f"{participant.full_name} (TRN {participant.trn or 'none'}): {obj.declaration_type} "
+            f"{obj.course_identifier}, {obj.get_state_display().lower()}{on} (declaration {obj.pk})"
+        )
+
+
+class StatementChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Statement) -> str:
+        return f"{obj.name}: cut-off {obj.deadline_date:%-d %B %Y}, paid {obj.payment_date:%-d %B %Y}"
+
+
+class MoveForm(forms.Form):
+    """Moving a declaration's payment or clawback: the declaration and the statement (one of them fixed by the
+    page), why, and that the preview's warnings were read."""
+
+    reason = _reason_field("the declaration's history")
+    acknowledge = forms.BooleanField(required=False, label="I have read the warnings of the preview")
+
+    def __init__(self, *args: Any, declarations: QuerySet[Declaration] | None = None,
+                 statements: QuerySet[Statement] | None = None, **kwargs: Any) -> None:  # fmt: skip
+        super().__init__(*args, **kwargs)
+        if declarations is not None:
+            self.fields["declaration"] = DeclarationChoiceField(
+                declarations, widget=forms.RadioSelect, empty_label=None
+            )
+        if statements is not None:
+            self.fields["statement"] = StatementChoiceField(statements, label="Move it to", empty_label=None)
+        self.fields["reason"].required = False  # a preview needs none; the move does (the service says so)
+        self.order_fields(["declaration", "statement", "reason", "acknowledge"])
+
+
+class AttachToProviderForm(forms.Form):
+    lead_provider = forms.ModelChoiceField(LeadProvider.objects.order_by("name"), label="Attach to")
+    reason = _reason_field("the statement's history")
+
+
+class AuthoriseForm(forms.Form):
+    checks_done = forms.BooleanField(label="I have checked the totals and the declarations listed above")
+    reason = _reason_field("the statement's history")
+
+
+def _breakdown_html(statement: Statement) -> str:
+    """What `statement` pays, line by line: the figures it was paid with once paid, the calculators' otherwise."""
+    figures = statement.paid_breakdown or statement_breakdown(statement=statement).as_json()
+    sections = [("ECTs" if figures["mentors"] else "ECTs and mentors", _rounded(figures["ects"]))]
+    if figures["mentors"]:
+        sections.append(("Mentors (flat rate)", _rounded(figures["mentors"])))
+    return render_to_string(
+        "admin/finance/statement_breakdown.html",
+        {
+            "sections": sections,
+            "total": money(Decimal(figures["total"])),
+            "declaration_counts": figures["declaration_counts"],
+            "figures_as_paid": statement.paid_breakdown is not None,
+        },
+    )
+
+
+def _authorisation_review(statement: Statement) -> dict[str, Any]:
+    """What the authorisation page shows of one statement: why it cannot be authorised (if so), its breakdown,
+    and the declarations it pays and claws back."""
+    blocker = statement_authorisation_blocker(statement=statement)
+    payments, clawbacks = statement_lines_to_authorise(statement=statement)
+    return {
+        "statement": statement,
+        "blockers": blocker.messages if blocker is not None else [],
+        "breakdown": _breakdown_html(statement),
+        "payments": payments,
+        "clawbacks": clawbacks,
+    }
+
+
+def _form_errors(form: forms.Form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        for message in messages_:
+            form.add_error(field if field in form.fields else None, message)
+
+
+def _move(
+    model_admin: admin.ModelAdmin, request: HttpRequest, form: MoveForm, **fixed: Any
+) -> tuple[MovePreview | None, bool]:
+    """Preview the move a posted MoveForm describes (`fixed` gives the declaration or the statement the page is
+    about) and, when confirmed, make it. Returns the preview and whether the move was made; refusals become the
+    form's errors."""
+    if not form.is_bound or not form.is_valid():
+        return None, False
+    chosen = {**form.cleaned_data, **fixed}
+    try:
+        preview = declaration_move_preview(declaration=chosen["declaration"], statement=chosen["statement"])
+    except ValidationError as error:
+        _form_errors(form, error)
+        return None, False
+    if "confirm" not in request.POST:
+        return preview, False
+    try:
+        declaration_attach_to_statement(
+            declaration=preview.declaration,
+            statement=preview.to_statement,
+            reason=chosen["reason"],
+            moved_by=request.user.get_username(),
+            warnings_acknowledged=chosen["acknowledge"],
+        )
+    except ValidationError as error:
+        _form_errors(form, error)
+        return preview, False
+    model_admin.message_user(
+        request,
+        f"Declaration {preview.declaration.pk}: its {preview.line} moved to {preview.to_statement}.",
+        messages.SUCCESS,
+    )
+    return preview, True
+
+
+def _move_page(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    form: MoveForm,
+    preview: MovePreview | None,
+    *,
+    title: str,
+    **context: Any,
+) -> TemplateResponse:
+    changes = None
+    if preview is not None:
+        changes = {
+            "from": None if preview.from_total_change is None else _pounds(preview.from_total_change, signed=True),
+            "to": _pounds(preview.to_total_change, signed=True),
+        }
+    return TemplateResponse(
+        request,
+        "admin/finance/declaration_move.html",
+        {
+            **model_admin.admin_site.each_context(request),
+            "title": title,
+            "opts": model_admin.model._meta,
+            "form": form,
+            "preview": preview,
+            "changes": changes,
+            **context,
+        },
+    )
 
 
 def _csv_response(body: str, name: str) -> HttpResponse:
@@ -192,7 +362,13 @@ class StatementAdmin(HistoryAdmin):
     ordering = ["-payment_date", "lead_provider__name"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
-    actions = ["authorise_for_payment", "export_declarations", "export_breakdown", "price_with_newest_contract"]
+    actions = [
+        "authorise_for_payment",
+        "attach_to_provider",
+        "export_declarations",
+        "export_breakdown",
+        "price_with_newest_contract",
+    ]
 
     @admin.action(
         description="Price with the newest contract version of their provider and cohort", permissions=["change"]
@@ -213,29 +389,74 @@ class StatementAdmin(HistoryAdmin):
     def payment_breakdown(self, statement: Statement) -> str:
         if statement.pk is None:
             return "-"
-        figures = statement.paid_breakdown or statement_breakdown(statement=statement).as_json()
-        sections = [("ECTs" if figures["mentors"] else "ECTs and mentors", _rounded(figures["ects"]))]
-        if figures["mentors"]:
-            sections.append(("Mentors (flat rate)", _rounded(figures["mentors"])))
-        return render_to_string(
-            "admin/finance/statement_breakdown.html",
-            {
-                "sections": sections,
-                "total": money(Decimal(figures["total"])),
-                "declaration_counts": figures["declaration_counts"],
-                "figures_as_paid": statement.paid_breakdown is not None,
-            },
-        )
+        return _breakdown_html(statement)
 
     @admin.action(description="Authorise for payment", permissions=["authorise_payment"])
-    def authorise_for_payment(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
-        for statement in queryset:
-            try:
-                statement_authorise_payment(statement=statement, authorised_by=request.user.get_username())
-            except ValidationError as error:
-                self.message_user(request, f"{statement}: {' '.join(error.messages)}", messages.ERROR)
-            else:
-                self.message_user(request, f"{statement}: authorised for payment.", messages.SUCCESS)
+    def authorise_for_payment(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
+        """Intermediate page: each statement's totals and the declarations it settles, a check and a reason; then
+        the statements are authorised (a statement that is not payable, or fails the integrity check, is refused)."""
+        statements = list(queryset.select_related("lead_provider", "cohort", "contract"))
+        form = AuthoriseForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for statement in statements:
+                try:
+                    statement_authorise_payment(
+                        statement=statement,
+                        authorised_by=request.user.get_username(),
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{statement}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    self.message_user(request, f"{statement}: authorised for payment.", messages.SUCCESS)
+            return None
+        return self.action_page(
+            request,
+            action="authorise_for_payment",
+            title="Authorise for payment",
+            template="admin/finance/statement_authorise.html",
+            form=form,
+            chosen=[statement.pk for statement in statements],
+            confirm_label="Authorise for payment",
+            reviews=[_authorisation_review(statement) for statement in statements],
+        )
+
+    @admin.action(description="Attach to a lead provider", permissions=["change"])
+    def attach_to_provider(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
+        """Intermediate page: the provider and why; each open, empty statement chosen is attached to it."""
+        statements = list(
+            queryset.select_related("lead_provider", "cohort", "contract").annotate(
+                declarations=Count("paid_declarations", distinct=True)
+                + Count("clawed_back_declarations", distinct=True)
+            )
+        )
+        form = AttachToProviderForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for statement in statements:
+                try:
+                    attached = statement_attach_to_provider(
+                        statement=statement,
+                        lead_provider=form.cleaned_data["lead_provider"],
+                        reason=form.cleaned_data["reason"],
+                        attached_by=request.user.get_username(),
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{statement}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    self.message_user(
+                        request, f"{attached.name}: now {attached}, priced with {attached.contract}.", messages.SUCCESS
+                    )
+            return None
+        return self.action_page(
+            request,
+            action="attach_to_provider",
+            title="Attach statements to a lead provider",
+            template="admin/finance/statement_attach_provider.html",
+            form=form,
+            chosen=[statement.pk for statement in statements],
+            confirm_label="Attach",
+            statements=statements,
+        )
 
     @admin.action(description="Export declarations with bands and fees (CSV)")
     def export_declarations(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
@@ -254,28 +475,22 @@ class StatementAdmin(HistoryAdmin):
         return [attach, *super().get_urls()]
 
     def attach_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        """Attach a declaration's payment or clawback to this statement (finance staff)."""
+        """Find a declaration of this statement's provider and cohort (by name, TRN or id), preview moving its
+        payment or clawback here, and move it (finance staff)."""
         statement = self.get_object(request, object_id)
-        if statement is None or not self.has_authorise_payment_permission(request):
+        if statement is None or not self.has_change_permission(request, statement):
             raise PermissionDenied
-        form = AttachDeclarationForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                declaration_attach_to_statement(
-                    declaration=form.cleaned_data["declaration"],
-                    statement=statement,
-                    clawback=form.cleaned_data["clawback"],
-                    reason=form.cleaned_data["reason"],
-                    moved_by=request.user.get_username(),
-                )
-            except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
-            else:
-                self.message_user(request, "The declaration is attached to this statement.", messages.SUCCESS)
-                return redirect("admin:finance_statement_change", statement.pk)
-        context = {**self.admin_site.each_context(request), "statement": statement, "form": form, "title": "Attach"}
-        return TemplateResponse(request, "admin/finance/statement_attach.html", context)
+        query = request.GET.get("q", "")
+        candidates = declarations_to_attach(statement=statement)
+        if request.method == "GET":
+            candidates = declaration_search(candidates, query)[:20] if query.strip() else candidates.none()
+        form = MoveForm(request.POST if request.method == "POST" else None, declarations=candidates)
+        preview, moved = _move(self, request, form, statement=statement)
+        if moved:
+            return redirect("admin:finance_statement_change", statement.pk)
+        return _move_page(
+            self, request, form, preview, title=f"Attach a declaration to {statement}", statement=statement, query=query
+        )
 
     @admin.display(description="Attach a declaration")
     def attach_link(self, statement: Statement) -> str:
@@ -406,7 +621,32 @@ admin.site.unregister(Declaration)
 
 @admin.register(Declaration)
 class FinanceDeclarationAdmin(DeclarationAdmin):
-    actions = [*DeclarationAdmin.actions, "void_for_provider"]
+    actions = [*DeclarationAdmin.actions, "void_for_provider", "move_to_statement"]
+
+    @admin.action(description="Move its payment or clawback to another statement", permissions=["change"])
+    def move_to_statement(self, request: HttpRequest, queryset: QuerySet[Declaration]) -> HttpResponse | None:
+        """A page of its own: the open statement to move the declaration's payment (or clawback) to, a preview of
+        what each statement gains and loses with warnings to acknowledge, and a reason; then the move."""
+        declarations = list(queryset.select_related("participant", "lead_provider", "cohort")[:2])
+        if len(declarations) != 1:
+            self.message_user(request, "Choose one declaration: each move is previewed on its own.", messages.ERROR)
+            return None
+        declaration = declarations[0]
+        posted = "preview" in request.POST or "confirm" in request.POST
+        form = MoveForm(request.POST if posted else None, statements=move_target_statements(declaration=declaration))
+        preview, moved = _move(self, request, form, declaration=declaration)
+        if moved:
+            return None
+        return _move_page(
+            self,
+            request,
+            form,
+            preview,
+            title="Move a declaration's payment or clawback",
+            declaration=declaration,
+            action="move_to_statement",
+            action_checkbox_name=ACTION_CHECKBOX_NAME,
+        )
 
     @admin.action(description="Void for the lead provider", permissions=["change"])
     def void_for_provider(self, request: HttpRequest, queryset: QuerySet[Declaration]) -> HttpResponse | None:

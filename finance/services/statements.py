@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from ecf import clock
 from ecf.audit import set_change_reason
@@ -248,6 +248,32 @@ def statements_mark_payable(*, today: date | None = None) -> int:
     return len(due)
 
 
+def statement_authorisation_blocker(*, statement: Statement) -> ValidationError | None:
+    """Why `statement` cannot be authorised for payment now, or None when it can: not a payable output statement
+    past its cut-off (code "not_payable"), or failing the integrity check (code "integrity")."""
+    if not (
+        statement.output_fee and statement.status == StatementStatus.PAYABLE and statement.deadline_date < clock.today()
+    ):
+        return ValidationError(NOT_PAYABLE, code="not_payable")
+    violations = finance_integrity_violations(statement=statement)
+    if violations:
+        listed = "; ".join(str(violation) for violation in violations)
+        return ValidationError(NOT_INTACT.format(violations=listed), code="integrity")
+    return None
+
+
+def statement_lines_to_authorise(*, statement: Statement) -> tuple[QuerySet[Declaration], QuerySet[Declaration]]:
+    """The declarations authorising `statement` settles: its payable payments (to be paid) and its clawbacks
+    awaiting clawback (to be clawed back)."""
+    declarations = Declaration.objects.select_related("participant").order_by(
+        "declaration_type", "participant__full_name"
+    )
+    return (
+        declarations.filter(payment_statement=statement, state=DeclarationState.PAYABLE),
+        declarations.filter(clawback_statement=statement, state=DeclarationState.AWAITING_CLAWBACK),
+    )
+
+
 @transaction.atomic
 def statement_authorise_payment(*, statement: Statement, authorised_by: str = "", reason: str = "") -> Statement:
     """Authorise `statement` for payment: payable declarations become paid, clawbacks on it clawed back, and
@@ -256,14 +282,9 @@ def statement_authorise_payment(*, statement: Statement, authorised_by: str = ""
     and ValidationError(code="integrity") when it or its declarations break an invariant
     (finance.services.integrity)."""
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    if not (
-        statement.output_fee and statement.status == StatementStatus.PAYABLE and statement.deadline_date < clock.today()
-    ):
-        raise ValidationError(NOT_PAYABLE, code="not_payable")
-    violations = finance_integrity_violations(statement=statement)
-    if violations:
-        listed = "; ".join(str(violation) for violation in violations)
-        raise ValidationError(NOT_INTACT.format(violations=listed), code="integrity")
+    blocker = statement_authorisation_blocker(statement=statement)
+    if blocker is not None:
+        raise blocker
     for declaration in statement.paid_declarations.select_for_update().filter(state=DeclarationState.PAYABLE):
         declaration.state = DeclarationState.PAID
         declaration.save(update_fields=["state", "updated_at", "api_updated_at"])
