@@ -78,7 +78,7 @@ class HistoryAdmin(RelatedChoicesMixin, SimpleHistoryAdmin):
 
     rule_fields: tuple[str, ...] = ()
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
         readonly = list(super().get_readonly_fields(request, obj))
         return readonly + [name for name in self.rule_fields if name not in readonly]
 

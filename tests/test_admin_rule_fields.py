@@ -68,6 +68,7 @@ def world() -> None:
     statement priced by a contract with a band and an adjustment, a participant training with a partnership."""
     declaration = DeclarationFactory.create(paid=True)
     statement = declaration.payment_statement
+    assert statement is not None
     BandFactory.create(contract=statement.contract)
     AdjustmentFactory.create(statement=statement)
     TrainingPeriodFactory.create(training_record=declaration.training_record, lead_provider=declaration.lead_provider)
@@ -88,7 +89,7 @@ def _forms(request: HttpRequest) -> Iterator[tuple[str, type[Model], bool, set[s
     for model, model_admin in admin.site._registry.items():
         assert isinstance(model_admin, ModelAdmin)
         row = model._default_manager.first()
-        for obj in [None] if row is None else [None, row]:
+        for obj in (None,) if row is None else (None, row):
             adding = obj is None
             where = f"{model.__name__} {'add' if adding else 'change'} form"
             allowed = (

@@ -9,8 +9,11 @@ from django.contrib.auth.models import Permission, User
 from django.urls import reverse
 
 from ecf.choices import DeclarationState
+from ecf.models import Declaration
+from finance.calculators import money
 from finance.choices import StatementStatus
 from finance.models import Adjustment
+from finance.services.statements import statement_breakdown
 from tests.ecf.factories import DeclarationFactory, TrainingRecordFactory
 from tests.finance.factories import BandFactory, StatementFactory
 
@@ -52,20 +55,68 @@ def test_the_statement_page_shows_every_line(admin_client, payable_statement):
     assert "Statement total" in page
 
 
-def test_finance_staff_authorise_payment(client, payable_statement):
-    client.force_login(_staff("authorise_payment"))
-
-    response = client.post(
+def _authorise(client, statement, **data):
+    return client.post(
         reverse("admin:finance_statement_changelist"),
-        {"action": "authorise_for_payment", "_selected_action": [payable_statement.pk]},
+        {"action": "authorise_for_payment", "_selected_action": [statement.pk], **data},
         follow=True,
     )
+
+
+def test_authorising_first_shows_the_totals_and_the_declarations_it_pays(client, payable_statement):
+    client.force_login(_staff("authorise_payment"))
+    declaration = payable_statement.paid_declarations.select_related("participant").get()
+
+    response = _authorise(client, payable_statement)
+
+    assert "admin/finance/statement_authorise.html" in [template.name for template in response.templates]
+    page = response.content.decode()
+    total = money(statement_breakdown(statement=payable_statement).total)
+    assert f"Statement total: £{total}" in page
+    assert declaration.participant.full_name in page
+    assert str(declaration.pk) in page
+    payable_statement.refresh_from_db()
+    assert payable_statement.status == StatementStatus.PAYABLE
+
+
+def test_finance_staff_authorise_payment_with_a_reason(client, payable_statement):
+    client.force_login(_staff("authorise_payment"))
+
+    response = _authorise(client, payable_statement, checks_done="on", reason="Assurance done", confirm="1")
 
     assert "authorised for payment" in response.content.decode()
     payable_statement.refresh_from_db()
     assert payable_statement.status == StatementStatus.PAID
     assert payable_statement.paid_declarations.get().state == DeclarationState.PAID
-    assert payable_statement.history.first().history_change_reason == "Authorised for payment by finance"
+    assert (
+        payable_statement.history.first().history_change_reason == "Authorised for payment by finance: Assurance done"
+    )
+
+
+def test_authorising_needs_the_check_and_a_reason(client, payable_statement):
+    client.force_login(_staff("authorise_payment"))
+
+    response = _authorise(client, payable_statement, reason="", confirm="1")
+
+    assert "admin/finance/statement_authorise.html" in [template.name for template in response.templates]
+    assert response.context["form"].errors.keys() == {"checks_done", "reason"}
+    payable_statement.refresh_from_db()
+    assert payable_statement.status == StatementStatus.PAYABLE
+
+
+def test_a_statement_failing_the_integrity_check_is_shown_and_refused(client, payable_statement):
+    client.force_login(_staff("authorise_payment"))
+    stray = DeclarationFactory.create(payable=True)  # another provider's declaration, put on this statement
+    Declaration.objects.filter(pk=stray.pk).update(payment_statement=payable_statement)
+
+    page = _authorise(client, payable_statement).content.decode()
+    response = _authorise(client, payable_statement, checks_done="on", reason="Checked", confirm="1")
+
+    assert f"declaration {stray.pk}" in page
+    assert "Cannot be authorised" in page
+    assert "fails the finance integrity check" in response.content.decode()
+    payable_statement.refresh_from_db()
+    assert payable_statement.status == StatementStatus.PAYABLE
 
 
 def test_staff_without_the_permission_cannot_authorise(client, payable_statement):

@@ -122,6 +122,7 @@ def test_an_eligible_declaration_of_an_unfunded_participant_moves_only_once_the_
 def test_the_preview_gives_what_each_statement_gains_and_loses_and_changes_nothing():
     declaration = _declaration(eligible=True)
     first = declaration.payment_statement
+    assert first is not None
     BandFactory.create(contract=first.contract, per_participant=Decimal("1000"))
     statement = _open_statement_for(declaration)
     totals = {s.pk: statement_breakdown(statement=s).total for s in (first, statement)}
@@ -270,6 +271,7 @@ def test_finance_move_a_payment_with_a_preview_a_warning_and_a_reason(client: Cl
     sign_in(client, "finance")
     declaration = _declaration(FundingEligibility.NOT_YET_KNOWN, eligible=True)
     first = declaration.payment_statement
+    assert first is not None
     BandFactory.create(contract=first.contract, per_participant=Decimal("1000"))
     statement = _open_statement_for(declaration)
 

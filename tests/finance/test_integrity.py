@@ -92,7 +92,7 @@ def _clawback_on_another_providers_statement() -> str:
 
 def _payment_on_a_service_fee_statement() -> str:
     declaration = DeclarationFactory.create(eligible=True)
-    Statement.objects.filter(pk=declaration.payment_statement_id).update(output_fee=False)
+    Statement.objects.filter(paid_declarations=declaration).update(output_fee=False)
     return f"declaration_payment_statement_output: declaration {declaration.pk}: "
 
 
@@ -116,7 +116,7 @@ def _paid_on_a_payable_statement() -> str:
 
 def _awaiting_clawback_on_a_paid_statement() -> str:
     declaration = DeclarationFactory.create(awaiting_clawback=True)
-    Statement.objects.filter(pk=declaration.clawback_statement_id).update(
+    Statement.objects.filter(clawed_back_declarations=declaration).update(
         status=StatementStatus.PAID, marked_as_paid_at=timezone.now()
     )
     return f"declaration_state_statement_status: declaration {declaration.pk}: awaiting clawback"
@@ -124,7 +124,7 @@ def _awaiting_clawback_on_a_paid_statement() -> str:
 
 def _clawed_back_on_an_open_statement() -> str:
     declaration = DeclarationFactory.create(clawed_back=True)
-    Statement.objects.filter(pk=declaration.clawback_statement_id).update(
+    Statement.objects.filter(clawed_back_declarations=declaration).update(
         status=StatementStatus.OPEN, marked_as_paid_at=None
     )
     return f"declaration_state_statement_status: declaration {declaration.pk}: clawed-back but its clawback"
@@ -133,6 +133,7 @@ def _clawed_back_on_an_open_statement() -> str:
 def _adjustment_after_payment() -> str:
     statement = StatementFactory.create(paid=True)
     adjustment = Adjustment.objects.create(statement=statement, description="Late", amount=10)
+    assert statement.marked_as_paid_at is not None
     Adjustment.objects.filter(pk=adjustment.pk).update(created_at=statement.marked_as_paid_at + dt.timedelta(days=1))
     return f"paid_statement_adjustment: adjustment {adjustment.pk}: "
 
