@@ -505,6 +505,10 @@ class StatementAdmin(HistoryAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # `manage.py generate_statements` makes each provider's calendar
 
+    def has_change_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
+        # A paid statement's page is shown only (Statement.save refuses any change to it).
+        return super().has_change_permission(request, obj) and (obj is None or obj.status != StatementStatus.PAID)
+
     def has_delete_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
         return False
 

@@ -64,9 +64,10 @@ SET_WHEN_ADDED = {
 
 @pytest.fixture
 def world() -> None:
-    """One row of every model above, in the state where its fields carry money: a paid declaration on a
-    statement priced by a contract with a band and an adjustment, a participant training with a partnership."""
+    """Rows of every model above, in the states where their fields carry money: a paid and a payable declaration
+    on statements priced by a contract with a band and an adjustment, a participant training with a partnership."""
     declaration = DeclarationFactory.create(paid=True)
+    DeclarationFactory.create(payable=True)
     statement = declaration.payment_statement
     assert statement is not None
     BandFactory.create(contract=statement.contract)
@@ -88,8 +89,7 @@ def _forms(request: HttpRequest) -> Iterator[tuple[str, type[Model], bool, set[s
     change forms of every model admin, their inlines' forms, and the change list's editable columns."""
     for model, model_admin in admin.site._registry.items():
         assert isinstance(model_admin, ModelAdmin)
-        row = model._default_manager.first()
-        for obj in (None,) if row is None else (None, row):
+        for obj in (None, *model._default_manager.all()[:5]):
             adding = obj is None
             where = f"{model.__name__} {'add' if adding else 'change'} form"
             allowed = (

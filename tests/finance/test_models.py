@@ -214,3 +214,14 @@ def test_statement_clean_rejects_another_providers_contract() -> None:
     with pytest.raises(ValidationError) as excinfo:
         statement.full_clean()
     assert set(excinfo.value.message_dict) == {"contract"}
+
+
+def test_a_paid_statement_cannot_be_saved_again() -> None:
+    statement = StatementFactory.create(paid=True)
+
+    statement.month = 7
+    with pytest.raises(ValidationError, match="A paid statement cannot change"):
+        statement.save()
+
+    statement.refresh_from_db()
+    assert statement.month != 7
