@@ -100,6 +100,10 @@ class AttachToProviderForm(forms.Form):
     reason = _reason_field("the statement's history")
 
 
+class RepriceForm(forms.Form):
+    reason = _reason_field("each statement's history")
+
+
 class AuthoriseForm(forms.Form):
     checks_done = forms.BooleanField(label="I have checked the totals and the declarations listed above")
     reason = _reason_field("the statement's history")
@@ -373,17 +377,39 @@ class StatementAdmin(HistoryAdmin):
     @admin.action(
         description="Price with the newest contract version of their provider and cohort", permissions=["change"]
     )
-    def price_with_newest_contract(self, request: HttpRequest, queryset: QuerySet[Statement]) -> None:
-        for books in queryset.values("lead_provider", "cohort").distinct():
-            newest = Contract.objects.filter(lead_provider=books["lead_provider"], cohort=books["cohort"]).latest(
-                "created_at"
-            )
-            try:
-                moved = statements_repoint(statements=queryset.filter(**books), contract=newest)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), "error")
-            else:
-                self.message_user(request, f"{moved} statement(s) now priced with {newest}.", "success")
+    def price_with_newest_contract(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
+        """Intermediate page: the contract each provider and cohort's statements will be priced with, and why."""
+        statements = list(queryset.select_related("lead_provider", "cohort", "contract"))
+        books = {(s.lead_provider_id, s.cohort_id) for s in statements}
+        newest = {
+            key: Contract.objects.filter(lead_provider_id=key[0], cohort_id=key[1]).latest("created_at")
+            for key in books
+        }
+        form = RepriceForm(request.POST if "confirm" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            for (provider, cohort), contract in newest.items():
+                try:
+                    moved = statements_repoint(
+                        statements=queryset.filter(lead_provider_id=provider, cohort_id=cohort),
+                        contract=contract,
+                        repointed_by=request.user.get_username(),
+                        reason=form.cleaned_data["reason"],
+                    )
+                except ValidationError as error:
+                    self.message_user(request, f"{contract}: {' '.join(error.messages)}", messages.ERROR)
+                else:
+                    self.message_user(request, f"{moved} statement(s) now priced with {contract}.", messages.SUCCESS)
+            return None
+        return self.action_page(
+            request,
+            action="price_with_newest_contract",
+            title="Price statements with the newest contract version",
+            template="admin/finance/statement_reprice.html",
+            form=form,
+            chosen=[statement.pk for statement in statements],
+            confirm_label="Price with the newest contract",
+            rows=[(statement, newest[(statement.lead_provider_id, statement.cohort_id)]) for statement in statements],
+        )
 
     @admin.display(description="What this statement pays")
     def payment_breakdown(self, statement: Statement) -> str:

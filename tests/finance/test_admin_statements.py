@@ -13,6 +13,7 @@ from ecf.models import Declaration
 from finance.calculators import money
 from finance.choices import StatementStatus
 from finance.models import Adjustment
+from finance.services.contracts import contract_copy_as_new_version
 from finance.services.statements import statement_breakdown
 from tests.ecf.factories import DeclarationFactory, TrainingRecordFactory
 from tests.finance.factories import BandFactory, StatementFactory
@@ -174,3 +175,24 @@ def test_assurance_report_covers_the_providers_cohort(admin_client, payable_stat
     lines = response.content.decode().strip().splitlines()
     assert lines[0].startswith("declaration_id,participant_id,participant_name,trn")
     assert len(lines) == 2
+
+
+def test_pricing_with_the_newest_contract_asks_for_confirmation_and_a_reason(client):
+    client.force_login(_staff())
+    statement = StatementFactory.create()
+    newer = contract_copy_as_new_version(contract=statement.contract)
+    chosen = {"action": "price_with_newest_contract", "_selected_action": [statement.pk]}
+    url = reverse("admin:finance_statement_changelist")
+
+    page = client.post(url, chosen).content.decode()
+    statement.refresh_from_db()
+    assert str(newer) in page
+    assert statement.contract != newer
+
+    client.post(url, {**chosen, "reason": "Band B price corrected", "confirm": "1"})
+
+    statement.refresh_from_db()
+    assert statement.contract == newer
+    assert statement.history.first().history_change_reason == (
+        f"Priced with contract version {newer.version} by finance: Band B price corrected"
+    )

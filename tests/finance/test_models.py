@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from finance.choices import BandName, ContractType, StatementStatus
-from finance.models import Contract
+from finance.models import Band, Contract
 from tests.ecf.factories import CohortFactory, LeadProviderFactory
 from tests.finance.factories import AdjustmentFactory, BandFactory, ContractFactory, StatementFactory
 
@@ -225,3 +225,11 @@ def test_a_paid_statement_cannot_be_saved_again() -> None:
 
     statement.refresh_from_db()
     assert statement.month != 7
+
+
+def test_a_contract_that_prices_statements_takes_no_band_changes() -> None:
+    statement = StatementFactory.create()
+    band = Band(contract=statement.contract, name=BandName.B, min=2001, max=4000, per_participant=Decimal("900"))
+
+    with pytest.raises(ValidationError, match="copy it as a new version"):
+        band.full_clean()
