@@ -149,6 +149,11 @@ class Statement(ApiResourceModel):
                 | (~models.Q(status=StatementStatus.PAID) & models.Q(marked_as_paid_at__isnull=True)),
                 name="statement_marked_paid_iff_paid",
             ),
+            # The figures kept at authorisation (D19) exist only on a paid statement.
+            models.CheckConstraint(
+                condition=models.Q(paid_breakdown__isnull=True) | models.Q(status=StatementStatus.PAID),
+                name="statement_paid_figures_only_when_paid",
+            ),
         ]
 
     def __str__(self) -> str:

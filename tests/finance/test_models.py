@@ -233,3 +233,8 @@ def test_a_contract_that_prices_statements_takes_no_band_changes() -> None:
 
     with pytest.raises(ValidationError, match="copy it as a new version"):
         band.full_clean()
+
+
+def test_statement_paid_figures_only_when_paid(assert_violates: Any) -> None:
+    with assert_violates("statement_paid_figures_only_when_paid"):
+        StatementFactory.create(payable=True, paid_breakdown={"total": "0"})
