@@ -191,6 +191,8 @@ def _move_page(
     **context: Any,
 ) -> TemplateResponse:
     changes = None
+    if preview is None or not preview.warnings:
+        form.fields["acknowledge"].widget = forms.HiddenInput()  # asked for only when a preview warns
     if preview is not None:
         changes = {
             "from": None if preview.from_total_change is None else _pounds(preview.from_total_change, signed=True),

@@ -131,3 +131,42 @@ def test_finance_authorise_a_statement_after_reading_its_totals(page: Page, sign
     screenshot("authorised")
     statement.refresh_from_db()
     assert statement.status == StatementStatus.PAID
+
+
+def test_finance_attach_a_declaration_found_by_trn_from_the_statement_page(page: Page, sign_in, screenshot):
+    provider = LeadProviderFactory.create(name="Ambition Institute")
+    record = TrainingRecordFactory.create(
+        participant=ParticipantFactory.create(full_name="Katherine Johnson", trn="7654321"),
+        funding_eligibility=FundingEligibility.ELIGIBLE,
+    )
+    declaration = DeclarationFactory.create(training_record=record, lead_provider=provider)  # submitted, missed
+    cut_off = clock.today() + dt.timedelta(days=30)
+    paid_on = cut_off + dt.timedelta(days=25)
+    statement = StatementFactory.create(
+        lead_provider=provider,
+        cohort=declaration.cohort,
+        year=paid_on.year,
+        month=paid_on.month,
+        deadline_date=cut_off,
+        payment_date=paid_on,
+    )
+    BandFactory.create(contract=statement.contract, per_participant=Decimal("1000"))
+
+    sign_in("finance")
+    page.goto(f"/admin/finance/statement/{statement.pk}/change/")
+    page.get_by_role("link", name="Attach a declaration that missed its statement").click()
+    page.fill("#id_q", "7654321")
+    page.click("#declaration-search input[type=submit]")
+    page.get_by_label("Katherine Johnson (TRN 7654321)", exact=False).check()
+    page.click("input[name=preview]")
+    preview = page.locator(".move-preview")
+    expect(preview).to_contain_text("From")
+    expect(preview).to_contain_text("no statement")
+    expect(preview.locator(".change-to")).to_have_text("+£144.00")
+    page.fill("textarea[name=reason]", "Eligibility recorded after the provider declared")
+    screenshot("preview")
+    page.click("input[name=confirm]")
+
+    expect(page.locator("ul.messagelist li.success")).to_contain_text(f"its payment moved to {statement}")
+    declaration.refresh_from_db()
+    assert (declaration.payment_statement, declaration.state) == (statement, DeclarationState.ELIGIBLE)
