@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ecf.choices import DeclarationState
@@ -196,3 +198,23 @@ def test_pricing_with_the_newest_contract_asks_for_confirmation_and_a_reason(cli
     assert statement.history.first().history_change_reason == (
         f"Priced with contract version {newer.version} by finance: Band B price corrected"
     )
+
+
+def test_the_authorisation_page_reads_a_statements_declarations_in_constant_queries(client, payable_statement):
+    client.force_login(_staff("authorise_payment"))
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert _authorise(client, payable_statement).status_code == 200
+        return len(captured)
+
+    one = queries()
+    for _ in range(3):
+        DeclarationFactory.create(
+            training_record=TrainingRecordFactory.create(cohort=payable_statement.cohort),
+            lead_provider=payable_statement.lead_provider,
+            payment_statement=payable_statement,
+            state=DeclarationState.PAYABLE,
+        )
+
+    assert queries() == one
