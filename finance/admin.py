@@ -398,7 +398,7 @@ class StatementAdmin(HistoryAdmin):
         return False  # `manage.py generate_statements` makes each provider's calendar
 
     def has_change_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:
-        # A paid statement's page is shown only (Statement.save refuses any change to it).
+        # A paid statement is final: its page is shown only, and no finance service changes it.
         return super().has_change_permission(request, obj) and (obj is None or obj.status != StatementStatus.PAID)
 
     def has_delete_permission(self, request: HttpRequest, obj: Statement | None = None) -> bool:

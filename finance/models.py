@@ -103,9 +103,6 @@ class Band(BaseModel):
             raise ValidationError({"contract": PRICED_CONTRACT})
 
 
-PAID_IS_FINAL = "A paid statement cannot change: it keeps what it was paid with."
-
-
 class Statement(ApiResourceModel):
     """A monthly financial statement for one lead provider and cohort. Output-fee statements receive
     declarations (and clawbacks) until their deadline; every statement carries service fees.
@@ -163,12 +160,6 @@ class Statement(ApiResourceModel):
         contract = self.contract
         if (contract.lead_provider_id, contract.cohort_id) != (self.lead_provider_id, self.cohort_id):
             raise ValidationError({"contract": "The contract must be the statement's lead provider's, for its cohort."})
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        # A paid statement is final: judged by the stored row, so no form, action or service can change one.
-        if not self._state.adding and Statement.objects.filter(pk=self.pk, status=StatementStatus.PAID).exists():
-            raise ValidationError(PAID_IS_FINAL, code="paid")
-        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

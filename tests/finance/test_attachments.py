@@ -208,7 +208,7 @@ def test_an_empty_open_statement_is_attached_to_a_provider_and_priced_by_its_con
 
 @pytest.mark.parametrize(
     "spoil",
-    ["declaration", "clawback", "adjustment", "payable", "no_contract", "month_taken"],
+    ["declaration", "clawback", "adjustment", "payable", "paid", "no_contract", "month_taken"],
 )
 def test_attaching_a_statement_is_refused_unless_it_is_open_empty_and_the_provider_can_take_it(spoil):
     statement, provider, contract = _empty_statement_and_provider()
@@ -224,6 +224,8 @@ def test_attaching_a_statement_is_refused_unless_it_is_open_empty_and_the_provid
         AdjustmentFactory.create(statement=statement)
     elif spoil == "payable":
         Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.PAYABLE)
+    elif spoil == "paid":
+        Statement.objects.filter(pk=statement.pk).update(status=StatementStatus.PAID, marked_as_paid_at=clock.now())
     elif spoil == "no_contract":
         contract.delete()
         expected = NO_CONTRACT.format(**names)
@@ -294,9 +296,9 @@ def test_finance_move_a_payment_with_a_preview_a_warning_and_a_reason(client: Cl
     assert response.status_code == 302
     declaration.refresh_from_db()
     assert declaration.payment_statement == statement
-    assert declaration.history.first().history_change_reason == (
-        f"payment moved to {statement.name} by finance@example.com: Wrong month"
-    )
+    history = declaration.history.first()
+    assert history.history_change_reason == f"payment moved to {statement.name} by finance@example.com: Wrong month"
+    assert history.history_user.username == "finance@example.com"
 
 
 def test_admin_staff_are_not_offered_the_move(client: Client):

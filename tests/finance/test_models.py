@@ -216,17 +216,6 @@ def test_statement_clean_rejects_another_providers_contract() -> None:
     assert set(excinfo.value.message_dict) == {"contract"}
 
 
-def test_a_paid_statement_cannot_be_saved_again() -> None:
-    statement = StatementFactory.create(paid=True)
-
-    statement.month = 7
-    with pytest.raises(ValidationError, match="A paid statement cannot change"):
-        statement.save()
-
-    statement.refresh_from_db()
-    assert statement.month != 7
-
-
 def test_a_contract_that_prices_statements_takes_no_band_changes() -> None:
     statement = StatementFactory.create()
     band = Band(contract=statement.contract, name=BandName.B, min=2001, max=4000, per_participant=Decimal("900"))
