@@ -228,7 +228,7 @@ class StatementAdmin(HistoryAdmin):
     # Every field carries money (D26): the calendar command makes statements, finance services move them
     # (attach to a provider, authorise for payment, price with a contract); the form only shows them.
     rule_fields = tuple(field.name for field in Statement._meta.fields)
-    readonly_fields = ["attach_link", "payment_breakdown"]
+    readonly_fields = ["attach_link", "authorise_link", "payment_breakdown"]
     ordering = ["-payment_date", "lead_provider__name"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
@@ -364,7 +364,26 @@ class StatementAdmin(HistoryAdmin):
             self.admin_site.admin_view(self.attach_view),
             name="finance_statement_attach",
         )
-        return [attach, *super().get_urls()]
+        authorise = path(
+            "<path:object_id>/authorise/",
+            self.admin_site.admin_view(self.authorise_view),
+            name="finance_statement_authorise",
+        )
+        return [attach, authorise, *super().get_urls()]
+
+    def authorise_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """ "Authorise for payment" from the statement's own page: the list action's confirmation page, for it."""
+        if not self.has_authorise_payment_permission(request):
+            raise PermissionDenied
+        response = self.authorise_for_payment(request, self.get_queryset(request).filter(pk=object_id))
+        return response or redirect("admin:finance_statement_change", object_id)
+
+    @admin.display(description="Authorise for payment")
+    def authorise_link(self, statement: Statement) -> str:
+        if statement.pk is None or statement.status != StatementStatus.PAYABLE or not statement.output_fee:
+            return "Only payable output statements are authorised for payment."
+        url = reverse("admin:finance_statement_authorise", args=[statement.pk])
+        return format_html('<a href="{}">Review the totals and authorise for payment</a>', url)
 
     def attach_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Find a declaration of this statement's provider and cohort (by name, TRN or id), preview moving its

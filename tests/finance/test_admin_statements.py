@@ -218,3 +218,28 @@ def test_the_authorisation_page_reads_a_statements_declarations_in_constant_quer
         )
 
     assert queries() == one
+
+
+def test_the_statement_page_leads_to_its_authorisation(client, payable_statement):
+    client.force_login(_staff("authorise_payment"))
+    url = reverse("admin:finance_statement_authorise", args=[payable_statement.pk])
+
+    statement_page = client.get(reverse("admin:finance_statement_change", args=[payable_statement.pk]))
+    review = client.get(url)
+    response = client.post(url, {"checks_done": "on", "reason": "Assurance done", "confirm": "1"})
+
+    assert url in statement_page.content.decode()
+    assert "admin/finance/statement_authorise.html" in [template.name for template in review.templates]
+    assert response.status_code == 302
+    payable_statement.refresh_from_db()
+    assert payable_statement.status == StatementStatus.PAID
+
+
+def test_the_statement_authorisation_page_needs_the_permission(client, payable_statement):
+    client.force_login(_staff())
+    url = reverse("admin:finance_statement_authorise", args=[payable_statement.pk])
+
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"checks_done": "on", "reason": "r", "confirm": "1"}).status_code == 403
+    payable_statement.refresh_from_db()
+    assert payable_statement.status == StatementStatus.PAYABLE
