@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ForeignKey, QuerySet
 from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -39,6 +40,17 @@ from ecf.services.participants import (
     participant_withdraw,
 )
 
+RULE_FIELDS_REFUSED = (
+    "Nothing was saved: {fields} cannot be changed on this form. They carry a rule or money and change only "
+    "through the actions of the list page, which ask for a reason and keep it in the history."
+)
+
+
+def _posted_rule_fields(model_admin: "HistoryAdmin", request: HttpRequest) -> list[str]:
+    """The rule fields a change form was posted with, in the model's order."""
+    posted = set(model_admin.rule_fields) & request.POST.keys()
+    return [field.name for field in model_admin.model._meta.fields if field.name in posted]
+
 
 class RelatedChoicesMixin(BaseModelAdmin):
     """Select boxes fetch each choice's parent rows in the same query: some labels (`__str__`) read
@@ -57,7 +69,29 @@ class RelatedChoicesMixin(BaseModelAdmin):
 class HistoryAdmin(RelatedChoicesMixin, SimpleHistoryAdmin):
     """Base admin of every model: the history page lists each change with its author and time.
     Reverting from the history is off: a revert rewrites every field at once, bypassing read-only
-    fields and the services that own state (it would, for one, un-revoke an API token)."""
+    fields and the services that own state (it would, for one, un-revoke an API token).
+
+    `rule_fields` are the fields that carry a rule or money (decision D26): read-only on the form, changed
+    only by actions that call services. A form posted with one of them (a stale page, a crafted request) is
+    refused as a whole, with a message, rather than saved without it. tests/test_admin_rule_fields.py holds
+    every form of the registry to the list of such fields."""
+
+    rule_fields: tuple[str, ...] = ()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str] | tuple[str, ...]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        return readonly + [name for name in self.rule_fields if name not in readonly]
+
+    def changeform_view(
+        self, request: HttpRequest, object_id: str | None = None, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        if request.method == "POST" and object_id is not None:
+            posted = _posted_rule_fields(self, request)
+            if posted:
+                labels = ", ".join(str(self.model._meta.get_field(name).verbose_name) for name in posted)
+                self.message_user(request, RULE_FIELDS_REFUSED.format(fields=labels), messages.ERROR)
+                return redirect(request.path)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def has_change_history_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -218,11 +252,38 @@ class MergeParticipantsForm(forms.Form):
         keep.queryset = Participant.objects.filter(pk__in=[participant.pk for participant in pair])
 
 
+# What decides who is paid for a training record, and how much (D26): eligibility and uplifts, the cohort and
+# schedule its declarations are judged by, the role, and the mentor's funding end.
+TRAINING_RECORD_RULE_FIELDS = (
+    "participant",
+    "participant_type",
+    "cohort",
+    "schedule",
+    "funding_eligibility",
+    "pupil_premium_uplift",
+    "sparsity_uplift",
+    "induction_end_date",
+    "mentor_funding_end_date",
+    "mentor_ineligible_reason",
+    "cohort_changed_after_payments_frozen",
+)
+# A training period says which provider may act and declare for the participant, through which partnership.
+TRAINING_PERIOD_RULE_FIELDS = tuple(
+    field.name for field in TrainingPeriod._meta.fields if field.name not in ("id", "created_at", "updated_at")
+)
+
+
 class TrainingRecordInline(RelatedChoicesMixin, admin.TabularInline):
+    """Shown only: training records are registered (`import_participants`) and changed through actions."""
+
     model = TrainingRecord
     fields = ["participant_type", "email", "cohort", "schedule", "funding_eligibility"]
+    readonly_fields = ["participant_type", "cohort", "schedule", "funding_eligibility"]
     extra = 0
     show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Participant | None = None) -> bool:
+        return False
 
 
 @admin.register(Participant)
@@ -392,10 +453,15 @@ PARTNERSHIP_CHALLENGED = "the school challenged {provider}'s partnership, so the
 
 
 class TrainingPeriodInline(admin.TabularInline):
+    """Shown only: periods change through the provider actions and transfers, never by hand."""
+
     model = TrainingPeriod
     extra = 0
-    autocomplete_fields = ["school"]
-    raw_id_fields = ["partnership"]
+    readonly_fields = TRAINING_PERIOD_RULE_FIELDS
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: TrainingRecord | None = None) -> bool:
+        return False
 
 
 @admin.register(TrainingRecord)
@@ -419,17 +485,20 @@ class TrainingRecordAdmin(HistoryAdmin):
         "sparsity_uplift",
     ]
     search_fields = ["participant__full_name", "=participant__trn", "email", "=id", "=participant__id"]
-    autocomplete_fields = ["participant"]
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
     inlines = [TrainingPeriodInline]
     show_full_result_count = False
+    rule_fields = TRAINING_RECORD_RULE_FIELDS
     actions = [
         "withdraw_for_provider",
         "defer_for_provider",
         "resume_for_provider",
         "change_schedule_for_provider",
     ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # participants are registered through their service (`import_participants`)
 
     @admin.action(description=PROVIDER_ACTIONS["withdraw_for_provider"].title, permissions=["change"])
     def withdraw_for_provider(self, request: HttpRequest, queryset: QuerySet[TrainingRecord]) -> HttpResponse | None:
@@ -523,11 +592,13 @@ class TrainingPeriodAdmin(HistoryAdmin):
         "school__name",
         "=school__urn",
     ]
-    raw_id_fields = ["training_record", "partnership"]
-    autocomplete_fields = ["school"]
     ordering = ["-start_date"]
     date_hierarchy = "start_date"
     show_full_result_count = False
+    rule_fields = TRAINING_PERIOD_RULE_FIELDS
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # registration and the provider's actions make periods
 
 
 @admin.register(MentorAssignment)
@@ -553,10 +624,14 @@ class TrainingStatusChangeAdmin(HistoryAdmin):
     list_select_related = ["training_record__participant", "lead_provider"]
     list_filter = ["training_status", "reason", "lead_provider"]
     search_fields = ["training_record__participant__full_name", "=training_record__participant__trn"]
-    raw_id_fields = ["training_record"]
     ordering = ["-changed_at"]
     date_hierarchy = "changed_at"
     show_full_result_count = False
+    # The provider's withdrawals, deferrals and resumptions, written by their services: a record, not a form.
+    rule_fields = ("training_record", "lead_provider", "training_status", "reason", "changed_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(Declaration)
@@ -583,27 +658,15 @@ class DeclarationAdmin(HistoryAdmin):
         "sparsity_uplift",
     ]
     search_fields = ["=id", "participant__full_name", "=participant__trn", "=participant__id"]
-    raw_id_fields = [
-        "participant",
-        "training_record",
-        "mentor",
-        "superseded_by",
-        "payment_statement",
-        "clawback_statement",
-    ]
-    # The state machine and statement allocation belong to services; the admin only shows them.
-    readonly_fields = [
-        "state",
-        "ineligible_reason",
-        "superseded_by",
-        "payment_statement",
-        "clawback_statement",
-        "voided_at",
-        "voided_by",
-    ]
+    # A declaration is the provider's claim, priced on statements: every field is shown only. The state machine
+    # and statement allocation belong to services (void, move to another statement, record eligibility).
+    rule_fields = tuple(field.name for field in Declaration._meta.fields)
     ordering = ["-created_at"]
     date_hierarchy = "declaration_date"
     show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # lead providers declare through the API
 
     def has_delete_permission(self, request: HttpRequest, obj: Declaration | None = None) -> bool:
         return False

@@ -3,7 +3,9 @@
 - `mark_statements_payable`: open statements past their cut-off become payable (`statements_mark_payable`);
 - `touch_participants`: participants whose `participant_status` or mentor changed with the calendar
   (`ecf.services.daily`);
-- `touch_partnerships`: partnerships whose `participants_currently_training` changed (`partnerships.daily`).
+- `touch_partnerships`: partnerships whose `participants_currently_training` changed (`partnerships.daily`);
+- `check_finance_integrity`: the statement invariants (`finance.services.integrity`); each violation is logged
+  as an error and the job fails, so the run exits non-zero and whoever watches the scheduler is told.
 
 Each job remembers the last day it completed (`JobRun`) and covers the days after it up to today, so a
 late run, or one after missed days, catches up, and a second run on the same day finds nothing new. A job
@@ -25,6 +27,7 @@ from ecf import clock
 from ecf.audit import set_change_reason
 from ecf.services.daily import participant_status_touch
 from finance.models import JobRun
+from finance.services.integrity import finance_integrity_violations
 from finance.services.statements import statements_mark_payable
 from partnerships.daily import partnership_currently_training_touch
 
@@ -72,10 +75,25 @@ def _touch_partnerships(since: date, today: date) -> str:
     return f"{partnership_currently_training_touch(since=since, today=today)} partnership(s) touched"
 
 
+class FinanceIntegrityError(Exception):
+    """The daily integrity check found violations (each one is logged)."""
+
+
+def _check_finance_integrity(since: date, today: date) -> str:
+    # Checks the books as they stand, whatever the window.
+    violations = finance_integrity_violations()
+    for violation in violations:
+        logger.error("Finance integrity violation: %s", violation)
+    if violations:
+        raise FinanceIntegrityError(f"{len(violations)} violation(s), the first: {violations[0]}")
+    return "no finance integrity violations"
+
+
 DAILY_JOBS: tuple[DailyJob, ...] = (
     DailyJob("mark_statements_payable", _mark_statements_payable),
     DailyJob("touch_participants", _touch_participants),
     DailyJob("touch_partnerships", _touch_partnerships),
+    DailyJob("check_finance_integrity", _check_finance_integrity),
 )
 
 

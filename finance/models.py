@@ -64,6 +64,9 @@ class Contract(BaseModel):
         return f"{self.lead_provider} {self.cohort} v{self.version}"
 
 
+PRICED_CONTRACT = "This contract prices statements: copy it as a new version to change its bands."
+
+
 class Band(BaseModel):
     """A participant band of a contract: participants counted from `min` to `max` (in declaration
     order) are paid `per_participant`, split between output fees and service fees."""
@@ -94,6 +97,10 @@ class Band(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.contract} band {self.name}"
+
+    def clean(self) -> None:
+        if self.contract_id and self.contract.statements.exists():
+            raise ValidationError({"contract": PRICED_CONTRACT})
 
 
 class Statement(ApiResourceModel):
@@ -138,6 +145,11 @@ class Statement(ApiResourceModel):
                 condition=models.Q(status=StatementStatus.PAID, marked_as_paid_at__isnull=False)
                 | (~models.Q(status=StatementStatus.PAID) & models.Q(marked_as_paid_at__isnull=True)),
                 name="statement_marked_paid_iff_paid",
+            ),
+            # The figures kept at authorisation (D19) exist only on a paid statement.
+            models.CheckConstraint(
+                condition=models.Q(paid_breakdown__isnull=True) | models.Q(status=StatementStatus.PAID),
+                name="statement_paid_figures_only_when_paid",
             ),
         ]
 

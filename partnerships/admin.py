@@ -40,11 +40,16 @@ class PartnershipAdmin(HistoryAdmin):
     list_select_related = ["school", "lead_provider", "delivery_partner", "cohort"]
     list_filter = ["status", "challenge_reason", "cohort", "lead_provider"]
     search_fields = ["=id", "school__name", "=school__urn", "lead_provider__name", "delivery_partner__name"]
-    autocomplete_fields = ["school"]
     ordering = ["-created_at"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     actions = ["record_challenge"]
+    # A partnership decides which provider trains a school's participants (and is paid for them): lead providers
+    # make and change it through the API, staff record a school's challenge with the action.
+    rule_fields = tuple(field.name for field in Partnership._meta.fields)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     @admin.action(description="Record the school's challenge", permissions=["change"])
     def record_challenge(self, request: HttpRequest, queryset: QuerySet[Partnership]) -> HttpResponse | None:

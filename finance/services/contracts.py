@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
+from ecf.audit import set_change_reason
 from finance.choices import StatementStatus
 from finance.models import Band, Contract, Statement
 
@@ -47,9 +48,11 @@ def contract_copy_as_new_version(*, contract: Contract) -> Contract:
 
 
 @transaction.atomic
-def statements_repoint(*, statements: QuerySet[Statement], contract: Contract) -> int:
-    """Price `statements` with `contract`. Raises ValidationError for a paid statement or one of another
-    provider or cohort; returns how many statements changed."""
+def statements_repoint(
+    *, statements: QuerySet[Statement], contract: Contract, repointed_by: str = "", reason: str = ""
+) -> int:
+    """Price `statements` with `contract`; the history names `repointed_by` and `reason` when given. Raises
+    ValidationError for a paid statement or one of another provider or cohort; returns how many changed."""
     chosen = list(statements.select_for_update().order_by("pk"))
     if any(statement.status == StatementStatus.PAID for statement in chosen):
         raise ValidationError(PAID_STAYS, code="paid")
@@ -57,6 +60,7 @@ def statements_repoint(*, statements: QuerySet[Statement], contract: Contract) -
         raise ValidationError(OTHER_BOOKS, code="other_books")
     for statement in chosen:
         statement.contract = contract
-        statement._change_reason = f"Priced with contract version {contract.version}"  # type: ignore[attr-defined]
+        by = f" by {repointed_by}: {reason.strip()}" if repointed_by else ""
+        set_change_reason(statement, f"Priced with contract version {contract.version}{by}")
         statement.save()
     return len(chosen)

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 
 from ecf import clock
+from ecf.audit import set_change_reason
 from ecf.choices import (
     BILLABLE_DECLARATION_STATES,
     REFUNDABLE_DECLARATION_STATES,
@@ -29,10 +30,12 @@ from finance.calculators import (
 from finance.calendars import statement_calendar
 from finance.choices import ContractType, StatementStatus
 from finance.models import Contract, Statement
+from finance.services.integrity import finance_integrity_violations
 
 # A declaration counts on its payment statement while billable there, even once clawed back later.
 PAID_ON_STATEMENT_STATES = (*BILLABLE_DECLARATION_STATES, *REFUNDABLE_DECLARATION_STATES)
 NOT_PAYABLE = "Only a payable output statement whose cut-off has passed can be authorised for payment."
+NOT_INTACT = "It fails the finance integrity check; put right first: {violations}"
 
 
 @dataclass(frozen=True)
@@ -245,16 +248,43 @@ def statements_mark_payable(*, today: date | None = None) -> int:
     return len(due)
 
 
-@transaction.atomic
-def statement_authorise_payment(*, statement: Statement, authorised_by: str = "") -> Statement:
-    """Authorise `statement` for payment: payable declarations become paid, clawbacks on it clawed back, and
-    the figures are kept as paid. Raises ValidationError(code="not_payable") unless the statement is a
-    payable output statement past its cut-off."""
-    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+def statement_authorisation_blocker(*, statement: Statement) -> ValidationError | None:
+    """Why `statement` cannot be authorised for payment now, or None when it can: not a payable output statement
+    past its cut-off (code "not_payable"), or failing the integrity check (code "integrity")."""
     if not (
         statement.output_fee and statement.status == StatementStatus.PAYABLE and statement.deadline_date < clock.today()
     ):
-        raise ValidationError(NOT_PAYABLE, code="not_payable")
+        return ValidationError(NOT_PAYABLE, code="not_payable")
+    violations = finance_integrity_violations(statement=statement)
+    if violations:
+        listed = "; ".join(str(violation) for violation in violations)
+        return ValidationError(NOT_INTACT.format(violations=listed), code="integrity")
+    return None
+
+
+def statement_lines_to_authorise(*, statement: Statement) -> tuple[QuerySet[Declaration], QuerySet[Declaration]]:
+    """The declarations authorising `statement` settles: its payable payments (to be paid) and its clawbacks
+    awaiting clawback (to be clawed back)."""
+    declarations = Declaration.objects.select_related("participant").order_by(
+        "declaration_type", "participant__full_name"
+    )
+    return (
+        declarations.filter(payment_statement=statement, state=DeclarationState.PAYABLE),
+        declarations.filter(clawback_statement=statement, state=DeclarationState.AWAITING_CLAWBACK),
+    )
+
+
+@transaction.atomic
+def statement_authorise_payment(*, statement: Statement, authorised_by: str = "", reason: str = "") -> Statement:
+    """Authorise `statement` for payment: payable declarations become paid, clawbacks on it clawed back, and
+    the figures are kept as paid; the history names `authorised_by` and `reason`. Raises
+    ValidationError(code="not_payable") unless the statement is a payable output statement past its cut-off,
+    and ValidationError(code="integrity") when it or its declarations break an invariant
+    (finance.services.integrity)."""
+    statement = Statement.objects.select_for_update().get(pk=statement.pk)
+    blocker = statement_authorisation_blocker(statement=statement)
+    if blocker is not None:
+        raise blocker
     for declaration in statement.paid_declarations.select_for_update().filter(state=DeclarationState.PAYABLE):
         declaration.state = DeclarationState.PAID
         declaration.save(update_fields=["state", "updated_at", "api_updated_at"])
@@ -266,8 +296,8 @@ def statement_authorise_payment(*, statement: Statement, authorised_by: str = ""
     statement.status = StatementStatus.PAID
     statement.marked_as_paid_at = clock.now()
     statement.paid_breakdown = statement_breakdown(statement=statement).as_json()
-    reason = f"Authorised for payment by {authorised_by}" if authorised_by else "Authorised for payment"
-    statement._change_reason = reason  # type: ignore[attr-defined]
+    history = f"Authorised for payment by {authorised_by}" if authorised_by else "Authorised for payment"
+    set_change_reason(statement, f"{history}: {reason.strip()}" if reason.strip() else history)
     statement.save()
     return statement
 

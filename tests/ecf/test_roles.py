@@ -55,9 +55,16 @@ def payable_statement() -> Statement:
 
 
 def authorise(client: Client, statement: Statement) -> int:
+    """Confirm "Authorise for payment" on its confirmation page (its check and reason given)."""
     response = client.post(
         reverse("admin:finance_statement_changelist"),
-        {"action": "authorise_for_payment", "_selected_action": [statement.pk]},
+        {
+            "action": "authorise_for_payment",
+            "_selected_action": [statement.pk],
+            "checks_done": "on",
+            "reason": "Checked",
+            "confirm": "1",
+        },
     )
     return response.status_code
 

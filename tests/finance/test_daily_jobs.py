@@ -37,7 +37,7 @@ STALE = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 SINCE = dt.date(2026, 3, 1)
 TODAY = dt.date(2026, 3, 4)
 LONG_AGO = dt.date(2025, 9, 1)
-JOB_NAMES = ["mark_statements_payable", "touch_participants", "touch_partnerships"]
+JOB_NAMES = ["mark_statements_payable", "touch_participants", "touch_partnerships", "check_finance_integrity"]
 
 
 def day(n: int) -> dt.date:
@@ -269,7 +269,8 @@ def test_first_run_covers_today_only_and_records_the_day() -> None:
         "mark_statements_payable: ok, 0 statement(s) moved to payable (2026-03-04)\n"
         "touch_participants: ok, 1 participant(s) touched (2026-03-04)\n"
         "touch_partnerships: ok, 1 partnership(s) touched (2026-03-04)\n"
-        "Daily jobs for 2026-03-04: 3 of 3 ok.\n"
+        "check_finance_integrity: ok, no finance integrity violations (2026-03-04)\n"
+        "Daily jobs for 2026-03-04: 4 of 4 ok.\n"
     )
     assert touched(Participant) == {todays.training_record.participant_id}
     assert yesterdays.training_record.participant_id not in touched(Participant)
@@ -307,7 +308,8 @@ def test_a_second_run_on_the_same_day_changes_nothing() -> None:
         "mark_statements_payable: ok, 0 statement(s) moved to payable (already run for 2026-03-04)\n"
         "touch_participants: ok, 0 participant(s) touched (already run for 2026-03-04)\n"
         "touch_partnerships: ok, 0 partnership(s) touched (already run for 2026-03-04)\n"
-        "Daily jobs for 2026-03-04: 3 of 3 ok.\n"
+        "check_finance_integrity: ok, no finance integrity violations (already run for 2026-03-04)\n"
+        "Daily jobs for 2026-03-04: 4 of 4 ok.\n"
     )
     assert touched(Participant) == touched(Partnership) == set()
     assert JobRun.history.count() == history_rows
@@ -369,7 +371,7 @@ def test_a_failing_job_lets_the_others_run_and_the_command_fails(monkeypatch: py
     with pytest.raises(CommandError) as failure:
         call_command("run_daily_jobs", "--today", "2026-03-04", stdout=out)
 
-    assert str(failure.value) == "Daily jobs for 2026-03-04: 2 of 3 ok; failed: touch_participants."
+    assert str(failure.value) == "Daily jobs for 2026-03-04: 3 of 4 ok; failed: touch_participants."
     assert failure.value.returncode == 1
     assert "touch_participants: FAILED, RuntimeError: database went away (2026-03-02 to 2026-03-04)\n" in (
         out.getvalue()
@@ -429,7 +431,7 @@ def test_today_defaults_to_the_london_day(time_machine: Any) -> None:
 
     output = run()
 
-    assert output.endswith("Daily jobs for 2026-07-01: 3 of 3 ok.\n")
+    assert output.endswith("Daily jobs for 2026-07-01: 4 of 4 ok.\n")
     assert set(JobRun.objects.values_list("last_run_on", flat=True)) == {dt.date(2026, 7, 1)}
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from finance.choices import BandName, ContractType, StatementStatus
-from finance.models import Contract
+from finance.models import Band, Contract
 from tests.ecf.factories import CohortFactory, LeadProviderFactory
 from tests.finance.factories import AdjustmentFactory, BandFactory, ContractFactory, StatementFactory
 
@@ -214,3 +214,16 @@ def test_statement_clean_rejects_another_providers_contract() -> None:
     with pytest.raises(ValidationError) as excinfo:
         statement.full_clean()
     assert set(excinfo.value.message_dict) == {"contract"}
+
+
+def test_a_contract_that_prices_statements_takes_no_band_changes() -> None:
+    statement = StatementFactory.create()
+    band = Band(contract=statement.contract, name=BandName.B, min=2001, max=4000, per_participant=Decimal("900"))
+
+    with pytest.raises(ValidationError, match="copy it as a new version"):
+        band.full_clean()
+
+
+def test_statement_paid_figures_only_when_paid(assert_violates: Any) -> None:
+    with assert_violates("statement_paid_figures_only_when_paid"):
+        StatementFactory.create(payable=True, paid_breakdown={"total": "0"})
