@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from api.models import TokenSource
 from api.tokens import api_token_create
 from ecf.models import LeadProvider
 
@@ -19,6 +20,8 @@ class Command(BaseCommand):
         if provider is None:
             known = ", ".join(LeadProvider.objects.values_list("name", flat=True)) or "none"
             raise CommandError(f"No lead provider is named {lead_provider!r}. Known providers: {known}.")
-        token, plaintext = api_token_create(lead_provider=provider, description=description)
+        token, plaintext = api_token_create(
+            lead_provider=provider, description=description, created_via=TokenSource.CREATE_COMMAND
+        )
         self.stderr.write(f"Created token {token.prefix}… for {provider.name}. Store it now: it is not shown again.")
         self.stdout.write(plaintext)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from api.models import ApiToken
+from api.models import ApiToken, TokenSource
 from api.tokens import api_token_create, api_token_revoke
 from ecf.models import LeadProvider
 
@@ -24,5 +24,9 @@ class Command(BaseCommand):
             api_token_revoke(token=token)
         self.stdout.write("API tokens (development only; send as 'Authorization: Bearer <token>'):")
         for provider in LeadProvider.objects.order_by("name"):
-            _, plaintext = api_token_create(lead_provider=provider, description=DEVELOPMENT_DESCRIPTION)
+            _, plaintext = api_token_create(
+                lead_provider=provider,
+                description=DEVELOPMENT_DESCRIPTION,
+                created_via=TokenSource.DEVELOPMENT_COMMAND,
+            )
             self.stdout.write(f"  {provider.name:<36} {plaintext}")
