@@ -1,13 +1,14 @@
 from collections.abc import Callable
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -15,10 +16,11 @@ from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from ecf import clock
 from ecf.admin import DeclarationAdmin, HistoryAdmin, TrainingRecordAdmin
 from ecf.choices import FundingEligibility
 from ecf.models import Declaration, TrainingRecord
-from finance.calculators import money
+from ecf.money import format_money
 from finance.choices import StatementStatus
 from finance.models import Adjustment, Band, Contract, JobRun, Statement
 from finance.services.attachments import declaration_attach_to_statement
@@ -26,7 +28,7 @@ from finance.services.contracts import contract_copy_as_new_version, statements_
 from finance.services.declarations import declaration_void
 from finance.services.eligibility import submitted_declarations, training_record_record_eligibility
 from finance.services.exports import assurance_report_csv, statement_breakdown_csv, statement_declarations_csv
-from finance.services.statements import statement_authorise_payment, statement_breakdown
+from finance.services.statements import statement_authorise_payment, statement_breakdown, statement_totals
 
 
 class AttachDeclarationForm(forms.Form):
@@ -43,32 +45,28 @@ def _csv_response(body: str, name: str) -> HttpResponse:
     return response
 
 
+# A statement's CSV exports: the kind (in the URL and the file name) -> what writes it.
+STATEMENT_EXPORTS: dict[str, Callable[..., str]] = {
+    "declarations": statement_declarations_csv,
+    "breakdown": statement_breakdown_csv,
+}
+
+
+def _statement_csv(statement: Statement, kind: str) -> HttpResponse:
+    """One statement's export, named by provider, cohort, month and kind: no two statements share a file name
+    (a provider has one statement per cohort and month)."""
+    name = f"{statement.lead_provider.name}-{statement.cohort}-cohort-{statement.name}-{kind}"
+    return _csv_response(STATEMENT_EXPORTS[kind](statement=statement), name)
+
+
 def _one_csv(
-    model_admin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: QuerySet[Statement],
-    kind: str,
-    export: Callable[..., str],
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Statement], kind: str
 ) -> HttpResponse | None:
     statements = list(queryset.select_related("lead_provider", "cohort")[:2])
     if len(statements) != 1:
         model_admin.message_user(request, "Choose one statement to export.", messages.ERROR)
         return None
-    statement = statements[0]
-    return _csv_response(export(statement=statement), f"{statement.lead_provider.name}-{statement.name}-{kind}")
-
-
-def _rounded(section: dict[str, Any]) -> dict[str, Any]:
-    """A breakdown section with every amount rounded to pence, for display."""
-    rounded: dict[str, Any] = {}
-    for key, value in section.items():
-        if isinstance(value, list):
-            rounded[key] = [_rounded(line) for line in value]
-        elif isinstance(value, str) and key not in {"declaration_type", "band"}:
-            rounded[key] = money(Decimal(value))
-        else:
-            rounded[key] = value
-    return rounded
+    return _statement_csv(statements[0], kind)
 
 
 class BandInline(admin.TabularInline):
@@ -163,27 +161,117 @@ class AdjustmentInline(admin.TabularInline):
         return False
 
 
+# How far ahead "current work" looks for open statements: the next cut-offs declarations are landing on.
+CURRENT_WORK_AHEAD = timedelta(days=62)
+
+
+class CurrentWorkFilter(admin.SimpleListFilter):
+    """The statement list opens on current work: statements not yet paid whose cut-off is at most two months
+    away (payable ones awaiting authorisation, however old; open ones taking declarations now). Choosing any
+    other filter, a search or "All statements" looks at every statement."""
+
+    title = "work"
+    parameter_name = "work"
+    CURRENT, ALL = "current", "all"
+    # Parameters that only sort or page the list: the default still applies with them.
+    NEUTRAL = {ORDER_VAR, PAGE_VAR}
+
+    def __init__(self, request: HttpRequest, params: dict[str, Any], model: Any, model_admin: Any) -> None:
+        self.asked_for_other = bool(set(request.GET) - self.NEUTRAL - {self.parameter_name})
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(self.CURRENT, "Current work (unpaid, cut-off within two months)"), (self.ALL, "All statements")]
+
+    def current(self) -> bool:
+        return self.value() == self.CURRENT or (self.value() is None and not self.asked_for_other)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+        if not self.current():
+            return queryset
+        horizon = clock.today() + CURRENT_WORK_AHEAD
+        return queryset.filter(~Q(status=StatementStatus.PAID), deadline_date__lte=horizon)
+
+    def choices(self, changelist: Any) -> Any:
+        for value, label in self.lookup_choices:
+            selected = self.current() if value == self.CURRENT else not self.current()
+            yield {
+                "selected": selected,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class StatementChangeList(ChangeList):
+    """Prices the page's statements together (`statement_totals`: a fixed number of queries, not one set per
+    row) and hands each row its total."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        statements = list(self.result_list)
+        totals = statement_totals(statements=statements)
+        for statement in statements:
+            statement.total_due = totals[statement.pk]
+
+
 @admin.register(Statement)
 class StatementAdmin(HistoryAdmin):
     list_display = [
         "lead_provider",
         "cohort",
-        "year",
-        "month",
+        "month_and_year",
         "deadline_date",
         "payment_date",
         "output_fee",
         "status",
-        "marked_as_paid_at",
+        "total",
     ]
-    list_select_related = ["lead_provider", "cohort"]
-    list_filter = ["status", "output_fee", "lead_provider", "cohort", "year"]
+    list_select_related = ["lead_provider", "cohort", "contract"]
+    list_filter = [CurrentWorkFilter, "status", "output_fee", "lead_provider", "cohort", "year"]
     search_fields = ["=id", "lead_provider__name"]
     # Status moves through finance services (open, payable, paid); the admin only shows it.
     readonly_fields = ["status", "marked_as_paid_at", "attach_link", "payment_breakdown"]
-    ordering = ["-payment_date", "lead_provider__name"]
+    # Soonest cut-off first: payable statements waiting longest, then the open ones taking declarations.
+    ordering = ["deadline_date", "lead_provider__name", "cohort__start_year"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
+    change_form_template = "admin/finance/statement/change_form.html"
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return StatementChangeList
+
+    @admin.display(description="Month", ordering="payment_date")
+    def month_and_year(self, statement: Statement) -> str:
+        return statement.name
+
+    @admin.display(description="Total")
+    def total(self, statement: Statement) -> str:
+        return format_money(statement.total_due)  # type: ignore[attr-defined]  # set by StatementChangeList
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Buttons to the statement's declarations (the declaration list, filtered) and to its CSV exports."""
+        declarations = reverse("admin:ecf_declaration_changelist")
+        links = {
+            "paid_on_it": f"{declarations}?payment_statement__id__exact={object_id}",
+            "clawed_back_on_it": f"{declarations}?clawback_statement__id__exact={object_id}",
+            **{
+                f"export_{kind}": reverse("admin:finance_statement_export", args=[object_id, kind])
+                for kind in STATEMENT_EXPORTS
+            },
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "statement_links": links})
+
+    def export_view(self, request: HttpRequest, object_id: str, kind: str) -> HttpResponse:
+        """One statement's CSV export, from its page."""
+        statement = self.get_object(request, object_id)
+        if statement is None or kind not in STATEMENT_EXPORTS:
+            raise Http404("No such statement or export.")
+        if not self.has_view_permission(request, statement):
+            raise PermissionDenied
+        return _statement_csv(statement, kind)
+
     actions = ["authorise_for_payment", "export_declarations", "export_breakdown", "price_with_newest_contract"]
 
     @admin.action(
@@ -206,14 +294,15 @@ class StatementAdmin(HistoryAdmin):
         if statement.pk is None:
             return "-"
         figures = statement.paid_breakdown or statement_breakdown(statement=statement).as_json()
-        sections = [("ECTs" if figures["mentors"] else "ECTs and mentors", _rounded(figures["ects"]))]
+        # Amounts are decimal strings; the template's `money` filter rounds them to the penny.
+        sections = [("ECTs" if figures["mentors"] else "ECTs and mentors", figures["ects"])]
         if figures["mentors"]:
-            sections.append(("Mentors (flat rate)", _rounded(figures["mentors"])))
+            sections.append(("Mentors (flat rate)", figures["mentors"]))
         return render_to_string(
             "admin/finance/statement_breakdown.html",
             {
                 "sections": sections,
-                "total": money(Decimal(figures["total"])),
+                "total": figures["total"],
                 "declaration_counts": figures["declaration_counts"],
                 "figures_as_paid": statement.paid_breakdown is not None,
             },
@@ -231,11 +320,11 @@ class StatementAdmin(HistoryAdmin):
 
     @admin.action(description="Export declarations with bands and fees (CSV)")
     def export_declarations(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
-        return _one_csv(self, request, queryset, "declarations", statement_declarations_csv)
+        return _one_csv(self, request, queryset, "declarations")
 
     @admin.action(description="Export the breakdown (CSV)")
     def export_breakdown(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
-        return _one_csv(self, request, queryset, "breakdown", statement_breakdown_csv)
+        return _one_csv(self, request, queryset, "breakdown")
 
     def get_urls(self) -> list[URLPattern]:
         attach = path(
@@ -243,7 +332,12 @@ class StatementAdmin(HistoryAdmin):
             self.admin_site.admin_view(self.attach_view),
             name="finance_statement_attach",
         )
-        return [attach, *super().get_urls()]
+        export = path(
+            "<path:object_id>/export/<str:kind>/",
+            self.admin_site.admin_view(self.export_view),
+            name="finance_statement_export",
+        )
+        return [attach, export, *super().get_urls()]
 
     def attach_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Attach a declaration's payment or clawback to this statement (finance staff)."""
