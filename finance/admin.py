@@ -69,9 +69,39 @@ def _one_csv(
     return _statement_csv(statements[0], kind)
 
 
+def _money_shown(model: Any, field_name: str) -> Callable[[Any, Any], str]:
+    """An admin display of a money field as it reads on screen (ecf.money), under the field's label: used where
+    the amount is read, not edited (lists and read-only pages)."""
+    label = str(model._meta.get_field(field_name).verbose_name).capitalize()
+
+    @admin.display(description=label, ordering=field_name)
+    def shown(model_admin: Any, obj: Any) -> str:
+        return format_money(getattr(obj, field_name))
+
+    return shown
+
+
+def _as_money(names: list[str], money_fields: tuple[str, ...]) -> list[str]:
+    """`names` with each money field replaced by its display (`<name>_shown`, made by `_money_shown`)."""
+    return [f"{name}_shown" if name in money_fields else name for name in names]
+
+
+BAND_MONEY = ("per_participant",)
+CONTRACT_MONEY = ("set_up_fee", "monthly_service_fee", "uplift_amount", "mentor_payment_per_participant")
+
+
 class BandInline(admin.TabularInline):
     model = Band
     extra = 0
+    per_participant_shown = _money_shown(Band, "per_participant")
+
+    def get_fields(self, request: HttpRequest, obj: Contract | None = None) -> Any:
+        fields = [field.name for field in Band._meta.fields if field.editable and field.name not in {"id", "contract"}]
+        # Bands of a contract that prices statements are only shown: their prices read as money.
+        return fields if self.has_change_permission(request, obj) else _as_money(fields, BAND_MONEY)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contract | None = None) -> Any:
+        return () if self.has_change_permission(request, obj) else _as_money(list(BAND_MONEY), BAND_MONEY)
 
     def has_change_permission(self, request: HttpRequest, obj: Contract | None = None) -> bool:
         return obj is None or not obj.statements.exists()
@@ -101,11 +131,19 @@ class ContractAdmin(HistoryAdmin):
     inlines = [BandInline]
     actions = ["export_assurance_report", "copy_as_new_version"]
 
+    set_up_fee_shown = _money_shown(Contract, "set_up_fee")
+    monthly_service_fee_shown = _money_shown(Contract, "monthly_service_fee")
+    uplift_amount_shown = _money_shown(Contract, "uplift_amount")
+    mentor_payment_per_participant_shown = _money_shown(Contract, "mentor_payment_per_participant")
+
     def get_readonly_fields(self, request: HttpRequest, obj: Contract | None = None) -> list[str]:
         # A contract that prices statements is never edited: copy it as a new version instead.
         if obj is not None and obj.statements.exists():
-            return [field.name for field in Contract._meta.fields]
+            return _as_money([field.name for field in Contract._meta.fields], CONTRACT_MONEY)
         return []
+
+    def get_fields(self, request: HttpRequest, obj: Contract | None = None) -> Any:
+        return self.get_readonly_fields(request, obj) or super().get_fields(request, obj)
 
     @admin.action(description="Copy as a new version (to change prices)", permissions=["add"])
     def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
@@ -135,11 +173,12 @@ class BandAdmin(HistoryAdmin):
         "name",
         "min",
         "max",
-        "per_participant",
+        "per_participant_shown",
         "output_payment_percentage",
         "service_fee_percentage",
     ]
     list_select_related = ["contract__lead_provider", "contract__cohort"]
+    per_participant_shown = _money_shown(Band, "per_participant")
     list_filter = ["contract__lead_provider", "contract__cohort", "name"]
     search_fields = ["contract__lead_provider__name"]
     ordering = ["contract__lead_provider__name", "-contract__cohort__start_year", "contract__version", "name"]
@@ -149,8 +188,9 @@ class AdjustmentInline(admin.TabularInline):
     """Shown only: adjustments are added on their own page, and never changed or deleted."""
 
     model = Adjustment
-    fields = ["description", "amount", "created_at"]
-    readonly_fields = ["description", "amount", "created_at"]
+    fields = ("description", "amount_shown", "created_at")
+    readonly_fields = ("description", "amount_shown", "created_at")
+    amount_shown = _money_shown(Adjustment, "amount")
     extra = 0
     can_delete = False
 
@@ -379,7 +419,8 @@ class StatementAdmin(HistoryAdmin):
 
 @admin.register(Adjustment)
 class AdjustmentAdmin(HistoryAdmin):
-    list_display = ["statement", "description", "amount", "created_at"]
+    list_display = ["statement", "description", "amount_shown", "created_at"]
+    amount_shown = _money_shown(Adjustment, "amount")
     list_select_related = ["statement__lead_provider", "statement__cohort"]
     list_filter = ["statement__lead_provider", "statement__cohort"]
     search_fields = ["description", "statement__lead_provider__name", "=statement__id"]
@@ -389,7 +430,10 @@ class AdjustmentAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Adjustment | None = None) -> list[str]:
         # Append-only ledger: a wrong adjustment is corrected by another one, not by an edit.
-        return ["statement", "description", "amount"] if obj is not None else []
+        return ["statement", "description", "amount_shown", "created_at"] if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Adjustment | None = None) -> Any:
+        return self.get_readonly_fields(request, obj) or ["statement", "description", "amount"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Adjustment | None = None) -> bool:
         return False

@@ -16,7 +16,7 @@ from ecf.money import format_money
         (Decimal("1234567.891"), "£1,234,567.89"),
         (Decimal("0"), "£0.00"),
         (Decimal("-0.00"), "£0.00"),
-        (Decimal("-0.004"), "£0.00"),  # rounds to zero: never "−£0.00"
+        (Decimal("-0.004"), "£0.00"),  # rounds to zero: never a negative zero
         (Decimal("0.005"), "£0.01"),  # half-up
         (Decimal("-0.005"), "\u2212£0.01"),
         (Decimal("119.4"), "£119.40"),
