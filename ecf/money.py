@@ -1,8 +1,7 @@
 """How money reads on screen in the back office, in one place: `£20,000.00`; a negative amount with a real minus
 sign (U+2212) before the pound sign; and `£0.00` for anything that rounds to zero (never a negative zero). Pence
-are rounded half-up, as
-`finance.calculators.money` rounds for display. The template filter `money` (`{% load money %}`) is this
-function. CSV exports keep plain numbers (`-1234.56`): spreadsheets read those, not these."""
+are rounded half-up, as `finance.calculators.money` rounds for display. The template filter `money`
+(`{% load money %}`) is this function. CSV exports keep plain numbers (`-1234.56`): spreadsheets read those."""
 
 from decimal import ROUND_HALF_UP, Decimal
 
