@@ -1,3 +1,4 @@
+import uuid
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 
@@ -260,9 +262,8 @@ class StatementAdmin(HistoryAdmin):
         "lead_provider",
         "cohort",
         "month_and_year",
-        "deadline_date",
-        "payment_date",
-        "output_fee",
+        "cut_off",
+        "payment",
         "status",
         "total",
     ]
@@ -276,13 +277,24 @@ class StatementAdmin(HistoryAdmin):
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
     change_form_template = "admin/finance/statement/change_form.html"
+    change_list_template = "admin/finance/statement/change_list.html"
 
     def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
         return StatementChangeList
 
     @admin.display(description="Month", ordering="payment_date")
     def month_and_year(self, statement: Statement) -> str:
-        return statement.name
+        if statement.output_fee:
+            return statement.name
+        return format_html("{}<br><small>service fee only</small>", statement.name)
+
+    @admin.display(description="Cut-off", ordering="deadline_date")
+    def cut_off(self, statement: Statement) -> str:
+        return date_format(statement.deadline_date, "j M Y")
+
+    @admin.display(description="Payment", ordering="payment_date")
+    def payment(self, statement: Statement) -> str:
+        return date_format(statement.payment_date, "j M Y")
 
     @admin.display(description="Total")
     def total(self, statement: Statement) -> str:
@@ -294,8 +306,8 @@ class StatementAdmin(HistoryAdmin):
         """Buttons to the statement's declarations (the declaration list, filtered) and to its CSV exports."""
         declarations = reverse("admin:ecf_declaration_changelist")
         links = {
-            "paid_on_it": f"{declarations}?payment_statement__id__exact={object_id}",
-            "clawed_back_on_it": f"{declarations}?clawback_statement__id__exact={object_id}",
+            "paid_on_it": f"{declarations}?{PaidOnStatementFilter.parameter_name}={object_id}",
+            "clawed_back_on_it": f"{declarations}?{ClawedBackOnStatementFilter.parameter_name}={object_id}",
             **{
                 f"export_{kind}": reverse("admin:finance_statement_export", args=[object_id, kind])
                 for kind in STATEMENT_EXPORTS
@@ -526,6 +538,34 @@ class VoidDeclarationForm(forms.Form):
     )
 
 
+class _OnStatementFilter(admin.SimpleListFilter):
+    """Declarations on one statement, as payment or as clawback: where the statement page's buttons lead. The
+    filter is shown only while a statement is chosen (the list of every statement would be far too long)."""
+
+    field: str
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        try:
+            statement_id = uuid.UUID(str(self.value()))
+        except ValueError:
+            return []
+        statement = Statement.objects.select_related("lead_provider", "cohort").filter(pk=statement_id).first()
+        return [(str(self.value()), str(statement))] if statement else []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+
+
+class PaidOnStatementFilter(_OnStatementFilter):
+    title = "paid on statement"
+    parameter_name = field = "payment_statement"
+
+
+class ClawedBackOnStatementFilter(_OnStatementFilter):
+    title = "clawed back on statement"
+    parameter_name = field = "clawback_statement"
+
+
 # Voiding moves money (finance.services.declarations), so its action lives here, on the declaration admin
 # re-registered as a subclass (as the training record admin above).
 admin.site.unregister(Declaration)
@@ -534,6 +574,7 @@ admin.site.unregister(Declaration)
 @admin.register(Declaration)
 class FinanceDeclarationAdmin(DeclarationAdmin):
     actions = [*DeclarationAdmin.actions, "void_for_provider"]
+    list_filter: Any = [PaidOnStatementFilter, ClawedBackOnStatementFilter, *DeclarationAdmin.list_filter]
 
     @admin.action(description="Void for the lead provider", permissions=["change"])
     def void_for_provider(self, request: HttpRequest, queryset: QuerySet[Declaration]) -> HttpResponse | None:

@@ -189,8 +189,16 @@ def test_the_statement_page_links_to_its_declarations_and_exports(finance: Clien
     for url in links.values():
         assert f'href="{url}"' in page.content.decode()
     assert {d.payment_statement_id for d in paid_on_it.context["cl"].result_list} == {shown.pk}
+    assert f'<li class="selected">\n    <a href="?payment_statement={shown.pk}"' in paid_on_it.content.decode()
     assert [d.state for d in clawed_back_on_it.context["cl"].result_list] == [DeclarationState.AWAITING_CLAWBACK]
     assert finance.get(links["export_declarations"])["Content-Type"] == "text/csv; charset=utf-8"
+
+
+@pytest.mark.parametrize("value", ["not-a-uuid", "7c9e6679-7425-40de-944b-e07fc1f90ae7"])
+def test_a_declaration_list_filtered_by_a_wrong_statement_is_not_an_error(finance: Client, value: str) -> None:
+    response = finance.get(reverse("admin:ecf_declaration_changelist"), {"payment_statement": value}, follow=True)
+
+    assert response.status_code == 200
 
 
 def _filename(response: Any) -> str:
