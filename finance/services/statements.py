@@ -189,7 +189,13 @@ def _books(statements: Sequence[Statement]) -> list[_Books]:
         book = (lead_provider_id, cohort_id)
         if book in latest and payment_date <= latest[book]:
             siblings.setdefault(book, []).append((pk, payment_date))
-    tally = _tally([pk for book in siblings.values() for pk, _ in book])
+    # Each statement reads only its own book's groups (a list page holds many books).
+    book_of = {pk: book for book, members in siblings.items() for pk, _ in members}
+    tallies: dict[tuple[Any, Any], Tally] = {}
+    for key, count in _tally(list(book_of)).items():
+        for statement_id in key[:2]:
+            if statement_id in book_of:
+                tallies.setdefault(book_of[statement_id], {})[key] = count
     bands: dict[Any, list[BandTerms]] = {}
     for band in Band.objects.filter(contract_id__in={s.contract_id for s in statements}).order_by("name"):
         bands.setdefault(band.contract_id, []).append(
@@ -209,7 +215,7 @@ def _books(statements: Sequence[Statement]) -> list[_Books]:
                 for pk, payment_date in siblings[(statement.lead_provider_id, statement.cohort_id)]
                 if payment_date < statement.payment_date
             ),
-            tally=tally,
+            tally=tallies.get((statement.lead_provider_id, statement.cohort_id), {}),
             bands=bands.get(statement.contract_id, []),
             adjustments=adjustments.get(statement.pk, []),
         )
