@@ -1,7 +1,7 @@
 """A record of every write request to the lead provider API, for support (`ApiRequest`).
 
 For each POST, PUT, PATCH or DELETE under /api/v3/ (whatever the answer: 2xx, 4xx, 405, 500) the
-middleware stores, once the response is ready: the provider whose token authenticated it, the method,
+middleware stores, once the response is ready: the token that authenticated it and its provider, the method,
 the path (without its query string), the body (the parsed JSON, or the text's first 10,000 characters
 when it is not JSON), the status code, the `errors` of a 4xx answer and the `data.id` of a 2xx answer.
 Whatever the database's JSON cannot hold is made storable, so every write leaves its row: a body with a
@@ -76,6 +76,7 @@ def record(request: HttpRequest, raw: Any, response: HttpResponseBase) -> ApiReq
     token = getattr(request, "auth", None)
     entry = ApiRequest(
         lead_provider_id=token.lead_provider_id if isinstance(token, ApiToken) else None,
+        token_id=token.pk if isinstance(token, ApiToken) else None,
         method=str(request.method),
         path=_clean(request.path, secrets)[:MAX_PATH],
         request_body=body,

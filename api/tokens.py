@@ -10,13 +10,22 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from api.models import ApiToken
+from api.models import ApiToken, TokenSource
 from ecf.models import LeadProvider
 
 TOKEN_START = "ecfp_"
+# A token acts as its provider (declarations, voids: money). Issuing one is therefore its own permission, held
+# by no role: a superuser grants it to named staff (README, "Back office roles").
+ISSUE_PERMISSION = "api.issue_apitoken"
+NOT_ALLOWED_TO_ISSUE = (
+    "You may not issue API tokens: a token acts as its lead provider, so issuing one needs the "
+    "“Can issue API tokens” permission, which a superuser grants to named staff."
+)
 PREFIX_LENGTH = len(TOKEN_START) + 6
 # Recording every use would write a row per request; once a minute is enough to see activity.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -26,15 +35,33 @@ def token_digest(plaintext: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), plaintext.encode(), hashlib.sha256).hexdigest()
 
 
+def may_issue_tokens(user: User | AnonymousUser) -> bool:
+    return user.is_active and user.has_perm(ISSUE_PERMISSION)
+
+
 @transaction.atomic
-def api_token_create(*, lead_provider: LeadProvider, description: str = "") -> tuple[ApiToken, str]:
-    """Make a new token for `lead_provider`; return the row and the plaintext (shown once, never stored)."""
+def api_token_create(
+    *,
+    lead_provider: LeadProvider,
+    description: str = "",
+    created_by: User | None = None,
+    created_via: str = "",
+) -> tuple[ApiToken, str]:
+    """Make a new token for `lead_provider`; return the row and the plaintext (shown once, never stored).
+    A staff member (`created_by`, made in the back office) needs the issuing permission, or PermissionDenied
+    is raised and nothing is made; a command names itself in `created_via`."""
+    if created_by is not None:
+        if not may_issue_tokens(created_by):
+            raise PermissionDenied(NOT_ALLOWED_TO_ISSUE)
+        created_via = TokenSource.BACK_OFFICE
     plaintext = TOKEN_START + secrets.token_urlsafe(30)
     token = ApiToken.objects.create(
         lead_provider=lead_provider,
         token_hash=token_digest(plaintext),
         prefix=plaintext[:PREFIX_LENGTH],
         description=description,
+        created_by=created_by,
+        created_via=created_via,
     )
     return token, plaintext
 

@@ -39,7 +39,7 @@ def _many(models: Iterable[str], *actions: str) -> tuple[str, ...]:
     return tuple(permission for model in models for permission in _model_permissions(model, *actions))
 
 
-# Admin: reference data, participants and their training, partnerships, API tokens; no money.
+# Admin: reference data, participants and their training, partnerships, API tokens (not issuing them); no money.
 # It holds no finance permission at all, not even "view": a viewer of statements or contracts could run
 # their actions that declare no permission ("Price with the newest contract version", "Copy as a new
 # version"), which move money. Declarations are shown (support answers questions about them) but not changed.
@@ -61,13 +61,16 @@ ADMIN_PERMISSIONS: tuple[str, ...] = (
             "ecf.trainingstatuschange",
             "partnerships.providerrelationship",
             "partnerships.partnership",
-            # "Revoke selected tokens" is allowed by change_apitoken.
-            "api.apitoken",
         ),
         "add",
         "change",
         "view",
     ),
+    # API tokens: seen, described and revoked ("Revoke selected tokens" is allowed by change_apitoken), but not
+    # issued. A token acts as its provider (declarations, voids: money), so issuing one is its own permission,
+    # `api.issue_apitoken`, in no role: a superuser grants it to named staff, and this sync never removes it
+    # (it sets groups' permissions, not users').
+    *_model_permissions("api.apitoken", "change", "view"),
     *_model_permissions("ecf.declaration", "view"),
     # The API write-request log is read only for everyone.
     *_model_permissions("api.apirequest", "view"),

@@ -1,23 +1,28 @@
+import uuid
 from collections.abc import Callable
-from decimal import Decimal
+from datetime import timedelta
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.views.main import ORDER_VAR, PAGE_VAR, ChangeList
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import slugify
 
+from ecf import clock
 from ecf.admin import DeclarationAdmin, HistoryAdmin, TrainingRecordAdmin
 from ecf.choices import FundingEligibility
 from ecf.models import Declaration, TrainingRecord
+from ecf.money import format_money
 from finance.admin_repairs import (
     AttachToProviderForm,
     AuthoriseForm,
@@ -26,7 +31,6 @@ from finance.admin_repairs import (
     move_from_form,
     move_page,
 )
-from finance.calculators import money
 from finance.choices import StatementStatus
 from finance.models import Adjustment, Band, Contract, JobRun, Statement
 from finance.selectors import declaration_search, declarations_to_attach
@@ -43,20 +47,22 @@ from finance.services.statements import (
     statement_authorise_payment,
     statement_breakdown,
     statement_lines_to_authorise,
+    statement_totals,
 )
 
 
 def _breakdown_html(statement: Statement) -> str:
     """What `statement` pays, line by line: the figures it was paid with once paid, the calculators' otherwise."""
     figures = statement.paid_breakdown or statement_breakdown(statement=statement).as_json()
-    sections = [("ECTs" if figures["mentors"] else "ECTs and mentors", _rounded(figures["ects"]))]
+    # Amounts are decimal strings; the template's `money` filter rounds them to the penny.
+    sections = [("ECTs" if figures["mentors"] else "ECTs and mentors", figures["ects"])]
     if figures["mentors"]:
-        sections.append(("Mentors (flat rate)", _rounded(figures["mentors"])))
+        sections.append(("Mentors (flat rate)", figures["mentors"]))
     return render_to_string(
         "admin/finance/statement_breakdown.html",
         {
             "sections": sections,
-            "total": money(Decimal(figures["total"])),
+            "total": figures["total"],
             "declaration_counts": figures["declaration_counts"],
             "figures_as_paid": statement.paid_breakdown is not None,
         },
@@ -83,37 +89,63 @@ def _csv_response(body: str, name: str) -> HttpResponse:
     return response
 
 
+# A statement's CSV exports: the kind (in the URL and the file name) -> what writes it.
+STATEMENT_EXPORTS: dict[str, Callable[..., str]] = {
+    "declarations": statement_declarations_csv,
+    "breakdown": statement_breakdown_csv,
+}
+
+
+def _statement_csv(statement: Statement, kind: str) -> HttpResponse:
+    """One statement's export, named by provider, cohort, month and kind: no two statements share a file name
+    (a provider has one statement per cohort and month)."""
+    name = f"{statement.lead_provider.name}-{statement.cohort}-cohort-{statement.name}-{kind}"
+    return _csv_response(STATEMENT_EXPORTS[kind](statement=statement), name)
+
+
 def _one_csv(
-    model_admin: admin.ModelAdmin,
-    request: HttpRequest,
-    queryset: QuerySet[Statement],
-    kind: str,
-    export: Callable[..., str],
+    model_admin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Statement], kind: str
 ) -> HttpResponse | None:
     statements = list(queryset.select_related("lead_provider", "cohort")[:2])
     if len(statements) != 1:
         model_admin.message_user(request, "Choose one statement to export.", messages.ERROR)
         return None
-    statement = statements[0]
-    return _csv_response(export(statement=statement), f"{statement.lead_provider.name}-{statement.name}-{kind}")
+    return _statement_csv(statements[0], kind)
 
 
-def _rounded(section: dict[str, Any]) -> dict[str, Any]:
-    """A breakdown section with every amount rounded to pence, for display."""
-    rounded: dict[str, Any] = {}
-    for key, value in section.items():
-        if isinstance(value, list):
-            rounded[key] = [_rounded(line) for line in value]
-        elif isinstance(value, str) and key not in {"declaration_type", "band"}:
-            rounded[key] = money(Decimal(value))
-        else:
-            rounded[key] = value
-    return rounded
+def _money_shown(model: Any, field_name: str) -> Callable[[Any, Any], str]:
+    """An admin display of a money field as it reads on screen (ecf.money), under the field's label: used where
+    the amount is read, not edited (lists and read-only pages)."""
+    label = str(model._meta.get_field(field_name).verbose_name).capitalize()
+
+    @admin.display(description=label, ordering=field_name)
+    def shown(model_admin: Any, obj: Any) -> str:
+        return format_money(getattr(obj, field_name))
+
+    return shown
+
+
+def _as_money(names: list[str], money_fields: tuple[str, ...]) -> list[str]:
+    """`names` with each money field replaced by its display (`<name>_shown`, made by `_money_shown`)."""
+    return [f"{name}_shown" if name in money_fields else name for name in names]
+
+
+BAND_MONEY = ("per_participant",)
+CONTRACT_MONEY = ("set_up_fee", "monthly_service_fee", "uplift_amount", "mentor_payment_per_participant")
 
 
 class BandInline(admin.TabularInline):
     model = Band
     extra = 0
+    per_participant_shown = _money_shown(Band, "per_participant")
+
+    def get_fields(self, request: HttpRequest, obj: Contract | None = None) -> Any:
+        fields = [field.name for field in Band._meta.fields if field.editable and field.name not in {"id", "contract"}]
+        # Bands of a contract that prices statements are only shown: their prices read as money.
+        return fields if self.has_change_permission(request, obj) else _as_money(fields, BAND_MONEY)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Contract | None = None) -> Any:
+        return () if self.has_change_permission(request, obj) else _as_money(list(BAND_MONEY), BAND_MONEY)
 
     def has_change_permission(self, request: HttpRequest, obj: Contract | None = None) -> bool:
         return obj is None or not obj.statements.exists()
@@ -143,11 +175,19 @@ class ContractAdmin(HistoryAdmin):
     inlines = [BandInline]
     actions = ["export_assurance_report", "copy_as_new_version"]
 
+    set_up_fee_shown = _money_shown(Contract, "set_up_fee")
+    monthly_service_fee_shown = _money_shown(Contract, "monthly_service_fee")
+    uplift_amount_shown = _money_shown(Contract, "uplift_amount")
+    mentor_payment_per_participant_shown = _money_shown(Contract, "mentor_payment_per_participant")
+
     def get_readonly_fields(self, request: HttpRequest, obj: Contract | None = None) -> list[str]:
         # A contract that prices statements is never edited: copy it as a new version instead.
         if obj is not None and obj.statements.exists():
-            return [field.name for field in Contract._meta.fields]
+            return _as_money([field.name for field in Contract._meta.fields], CONTRACT_MONEY)
         return []
+
+    def get_fields(self, request: HttpRequest, obj: Contract | None = None) -> Any:
+        return self.get_readonly_fields(request, obj) or super().get_fields(request, obj)
 
     @admin.action(description="Copy as a new version (to change prices)", permissions=["add"])
     def copy_as_new_version(self, request: HttpRequest, queryset: QuerySet[Contract]) -> None:
@@ -177,11 +217,12 @@ class BandAdmin(HistoryAdmin):
         "name",
         "min",
         "max",
-        "per_participant",
+        "per_participant_shown",
         "output_payment_percentage",
         "service_fee_percentage",
     ]
     list_select_related = ["contract__lead_provider", "contract__cohort"]
+    per_participant_shown = _money_shown(Band, "per_participant")
     list_filter = ["contract__lead_provider", "contract__cohort", "name"]
     search_fields = ["contract__lead_provider__name"]
     ordering = ["contract__lead_provider__name", "-contract__cohort__start_year", "contract__version", "name"]
@@ -197,8 +238,9 @@ class AdjustmentInline(admin.TabularInline):
     """Shown only: adjustments are added on their own page, and never changed or deleted."""
 
     model = Adjustment
-    fields = ["description", "amount", "created_at"]
-    readonly_fields = ["description", "amount", "created_at"]
+    fields = ("description", "amount_shown", "created_at")
+    readonly_fields = ("description", "amount_shown", "created_at")
+    amount_shown = _money_shown(Adjustment, "amount")
     extra = 0
     can_delete = False
 
@@ -209,29 +251,83 @@ class AdjustmentInline(admin.TabularInline):
         return False
 
 
+# How far ahead "current work" looks for open statements: the next cut-offs declarations are landing on.
+CURRENT_WORK_AHEAD = timedelta(days=62)
+
+
+class CurrentWorkFilter(admin.SimpleListFilter):
+    """The statement list opens on current work: statements not yet paid whose cut-off is at most two months
+    away (payable ones awaiting authorisation, however old; open ones taking declarations now). Choosing any
+    other filter, a search or "All statements" looks at every statement."""
+
+    title = "work"
+    parameter_name = "work"
+    CURRENT, ALL = "current", "all"
+    # Parameters that only sort or page the list: the default still applies with them.
+    NEUTRAL = {ORDER_VAR, PAGE_VAR}
+
+    def __init__(self, request: HttpRequest, params: dict[str, Any], model: Any, model_admin: Any) -> None:
+        self.asked_for_other = bool(set(request.GET) - self.NEUTRAL - {self.parameter_name})
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return [(self.CURRENT, "Current work (unpaid, cut-off within two months)"), (self.ALL, "All statements")]
+
+    def current(self) -> bool:
+        return self.value() == self.CURRENT or (self.value() is None and not self.asked_for_other)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Statement]) -> QuerySet[Statement]:
+        if not self.current():
+            return queryset
+        horizon = clock.today() + CURRENT_WORK_AHEAD
+        return queryset.filter(~Q(status=StatementStatus.PAID), deadline_date__lte=horizon)
+
+    def choices(self, changelist: Any) -> Any:
+        for value, label in self.lookup_choices:
+            selected = self.current() if value == self.CURRENT else not self.current()
+            yield {
+                "selected": selected,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class StatementChangeList(ChangeList):
+    """Prices the page's statements together (`statement_totals`: a fixed number of queries, not one set per
+    row) and hands each row its total."""
+
+    def get_results(self, request: HttpRequest) -> None:
+        super().get_results(request)
+        statements = list(self.result_list)
+        totals = statement_totals(statements=statements)
+        for statement in statements:
+            statement.total_due = totals[statement.pk]
+
+
 @admin.register(Statement)
 class StatementAdmin(HistoryAdmin):
     list_display = [
         "lead_provider",
         "cohort",
-        "year",
-        "month",
-        "deadline_date",
-        "payment_date",
-        "output_fee",
+        "month_and_year",
+        "cut_off",
+        "payment",
         "status",
-        "marked_as_paid_at",
+        "total",
     ]
-    list_select_related = ["lead_provider", "cohort"]
-    list_filter = ["status", "output_fee", "lead_provider", "cohort", "year"]
+    list_select_related = ["lead_provider", "cohort", "contract"]
+    list_filter = [CurrentWorkFilter, "status", "output_fee", "lead_provider", "cohort", "year"]
     search_fields = ["=id", "lead_provider__name"]
     # Every field carries money (D26): the calendar command makes statements, finance services move them
     # (attach to a provider, authorise for payment, price with a contract); the form only shows them.
     rule_fields = tuple(field.name for field in Statement._meta.fields)
     readonly_fields = ["attach_link", "authorise_link", "payment_breakdown"]
-    ordering = ["-payment_date", "lead_provider__name"]
+    # Soonest cut-off first: payable statements waiting longest, then the open ones taking declarations.
+    ordering = ["deadline_date", "lead_provider__name", "cohort__start_year"]
     date_hierarchy = "payment_date"
     inlines = [AdjustmentInline]
+    change_form_template = "admin/finance/statement/change_form.html"
+    change_list_template = "admin/finance/statement/change_list.html"
     actions = [
         "authorise_for_payment",
         "attach_to_provider",
@@ -239,6 +335,51 @@ class StatementAdmin(HistoryAdmin):
         "export_breakdown",
         "price_with_newest_contract",
     ]
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return StatementChangeList
+
+    @admin.display(description="Month", ordering="payment_date")
+    def month_and_year(self, statement: Statement) -> str:
+        if statement.output_fee:
+            return statement.name
+        return format_html("{}<br><small>service fee only</small>", statement.name)
+
+    @admin.display(description="Cut-off", ordering="deadline_date")
+    def cut_off(self, statement: Statement) -> str:
+        return date_format(statement.deadline_date, "j M Y")
+
+    @admin.display(description="Payment", ordering="payment_date")
+    def payment(self, statement: Statement) -> str:
+        return date_format(statement.payment_date, "j M Y")
+
+    @admin.display(description="Total")
+    def total(self, statement: Statement) -> str:
+        return format_money(statement.total_due)  # type: ignore[attr-defined]  # set by StatementChangeList
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Buttons to the statement's declarations (the declaration list, filtered) and to its CSV exports."""
+        declarations = reverse("admin:ecf_declaration_changelist")
+        links = {
+            "paid_on_it": f"{declarations}?{PaidOnStatementFilter.parameter_name}={object_id}",
+            "clawed_back_on_it": f"{declarations}?{ClawedBackOnStatementFilter.parameter_name}={object_id}",
+            **{
+                f"export_{kind}": reverse("admin:finance_statement_export", args=[object_id, kind])
+                for kind in STATEMENT_EXPORTS
+            },
+        }
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "statement_links": links})
+
+    def export_view(self, request: HttpRequest, object_id: str, kind: str) -> HttpResponse:
+        """One statement's CSV export, from its page."""
+        statement = self.get_object(request, object_id)
+        if statement is None or kind not in STATEMENT_EXPORTS:
+            raise Http404("No such statement or export.")
+        if not self.has_view_permission(request, statement):
+            raise PermissionDenied
+        return _statement_csv(statement, kind)
 
     @admin.action(
         description="Price with the newest contract version of their provider and cohort", permissions=["change"]
@@ -352,11 +493,11 @@ class StatementAdmin(HistoryAdmin):
 
     @admin.action(description="Export declarations with bands and fees (CSV)")
     def export_declarations(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
-        return _one_csv(self, request, queryset, "declarations", statement_declarations_csv)
+        return _one_csv(self, request, queryset, "declarations")
 
     @admin.action(description="Export the breakdown (CSV)")
     def export_breakdown(self, request: HttpRequest, queryset: QuerySet[Statement]) -> HttpResponse | None:
-        return _one_csv(self, request, queryset, "breakdown", statement_breakdown_csv)
+        return _one_csv(self, request, queryset, "breakdown")
 
     def get_urls(self) -> list[URLPattern]:
         attach = path(
@@ -369,7 +510,12 @@ class StatementAdmin(HistoryAdmin):
             self.admin_site.admin_view(self.authorise_view),
             name="finance_statement_authorise",
         )
-        return [attach, authorise, *super().get_urls()]
+        export = path(
+            "<path:object_id>/export/<str:kind>/",
+            self.admin_site.admin_view(self.export_view),
+            name="finance_statement_export",
+        )
+        return [attach, authorise, export, *super().get_urls()]
 
     def authorise_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """ "Authorise for payment" from the statement's own page: the list action's confirmation page, for it."""
@@ -426,7 +572,8 @@ class StatementAdmin(HistoryAdmin):
 
 @admin.register(Adjustment)
 class AdjustmentAdmin(HistoryAdmin):
-    list_display = ["statement", "description", "amount", "created_at"]
+    list_display = ["statement", "description", "amount_shown", "created_at"]
+    amount_shown = _money_shown(Adjustment, "amount")
     list_select_related = ["statement__lead_provider", "statement__cohort"]
     list_filter = ["statement__lead_provider", "statement__cohort"]
     search_fields = ["description", "statement__lead_provider__name", "=statement__id"]
@@ -436,7 +583,10 @@ class AdjustmentAdmin(HistoryAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Adjustment | None = None) -> list[str]:
         # Append-only ledger: a wrong adjustment is corrected by another one, not by an edit.
-        return ["statement", "description", "amount"] if obj is not None else []
+        return ["statement", "description", "amount_shown", "created_at"] if obj is not None else []
+
+    def get_fields(self, request: HttpRequest, obj: Adjustment | None = None) -> Any:
+        return self.get_readonly_fields(request, obj) or ["statement", "description", "amount"]
 
     def has_delete_permission(self, request: HttpRequest, obj: Adjustment | None = None) -> bool:
         return False
@@ -529,6 +679,34 @@ class VoidDeclarationForm(forms.Form):
     )
 
 
+class _OnStatementFilter(admin.SimpleListFilter):
+    """Declarations on one statement, as payment or as clawback: where the statement page's buttons lead. The
+    filter is shown only while a statement is chosen (the list of every statement would be far too long)."""
+
+    field: str
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        try:
+            statement_id = uuid.UUID(str(self.value()))
+        except ValueError:
+            return []
+        statement = Statement.objects.select_related("lead_provider", "cohort").filter(pk=statement_id).first()
+        return [(str(self.value()), str(statement))] if statement else []
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Declaration]) -> QuerySet[Declaration]:
+        return queryset.filter(**{self.field: self.value()}) if self.value() else queryset
+
+
+class PaidOnStatementFilter(_OnStatementFilter):
+    title = "paid on statement"
+    parameter_name = field = "payment_statement"
+
+
+class ClawedBackOnStatementFilter(_OnStatementFilter):
+    title = "clawed back on statement"
+    parameter_name = field = "clawback_statement"
+
+
 # Voiding moves money (finance.services.declarations), so its action lives here, on the declaration admin
 # re-registered as a subclass (as the training record admin above).
 admin.site.unregister(Declaration)
@@ -537,6 +715,7 @@ admin.site.unregister(Declaration)
 @admin.register(Declaration)
 class FinanceDeclarationAdmin(DeclarationAdmin):
     actions = [*DeclarationAdmin.actions, "void_for_provider", "move_to_statement"]
+    list_filter: Any = [PaidOnStatementFilter, ClawedBackOnStatementFilter, *DeclarationAdmin.list_filter]
 
     @admin.action(description="Move its payment or clawback to another statement", permissions=["change"])
     def move_to_statement(self, request: HttpRequest, queryset: QuerySet[Declaration]) -> HttpResponse | None:

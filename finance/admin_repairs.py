@@ -2,7 +2,6 @@
 moving a declaration's payment or clawback, pricing with a contract and authorising for payment. Each page shows
 what will change, asks why, and calls a finance service; the actions themselves are in finance/admin.py."""
 
-from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -13,16 +12,9 @@ from django.http import HttpRequest
 from django.template.response import TemplateResponse
 
 from ecf.models import Declaration, LeadProvider
-from finance.calculators import money
+from ecf.money import format_money
 from finance.models import Statement
 from finance.services.attachments import MovePreview, declaration_attach_to_statement, declaration_move_preview
-
-
-def pounds(amount: Decimal, *, signed: bool = False) -> str:
-    """`£1,234.56`, and with a minus sign for a fall; with `signed`, `+£1.00` for a rise."""
-    rounded = money(amount)
-    sign = "\N{MINUS SIGN}" if rounded < 0 else ("+" if signed and rounded > 0 else "")
-    return f"{sign}£{abs(rounded):,.2f}"
 
 
 def _reason_field(kept_in: str) -> forms.CharField:
@@ -137,8 +129,8 @@ def move_page(
         form.fields["acknowledge"].widget = forms.HiddenInput()  # asked for only when a preview warns
     if preview is not None:
         changes = {
-            "from": None if preview.from_total_change is None else pounds(preview.from_total_change, signed=True),
-            "to": pounds(preview.to_total_change, signed=True),
+            "from": None if preview.from_total_change is None else format_money(preview.from_total_change, signed=True),
+            "to": format_money(preview.to_total_change, signed=True),
         }
     return TemplateResponse(
         request,

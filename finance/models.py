@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from ecf.models.base import ApiResourceModel, BaseModel
+from ecf.money import format_money
 from finance.choices import BandName, ContractType, StatementStatus
 
 
@@ -187,7 +188,7 @@ class Adjustment(BaseModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.description}: {self.amount}"
+        return f"{self.description}: {format_money(self.amount)}"
 
     def clean(self) -> None:
         if self._state.adding and self.statement_id and self.statement.status == StatementStatus.PAID:

@@ -1,5 +1,13 @@
 """CSV exports for the finance team: a statement's declarations with the band and fee each one was
-priced at, a statement's breakdown, and the assurance report of a provider's declarations in a cohort."""
+priced at, a statement's breakdown, and the assurance report of a provider's declarations in a cohort.
+
+Amounts are plain numbers (`-12.50`, no £ or thousands separators) so spreadsheets add them up.
+
+Formula injection: a spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (or a tab or carriage return
+before one) as a formula, and participant names, descriptions and the like come from providers and imports.
+Every TEXT cell starting with one of those is written with a leading `'`, which spreadsheets show as text. Numbers
+(Decimal, int) are written as they are: `-12.50` must stay a number a spreadsheet can sum, and a number cannot
+carry a formula. So a value is judged by its type, never by its text: amounts stay Decimals until written."""
 
 import csv
 import io
@@ -45,11 +53,21 @@ ASSURANCE_COLUMNS = [
 ]
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, made inert; anything else as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv(header: list[str], rows: Iterable[Iterable[object]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 

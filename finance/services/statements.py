@@ -1,5 +1,6 @@
 """Statement lifecycle (open → payable → paid, decision D19) and the breakdown of what a statement pays."""
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from decimal import Decimal
@@ -29,7 +30,7 @@ from finance.calculators import (
 )
 from finance.calendars import statement_calendar
 from finance.choices import ContractType, StatementStatus
-from finance.models import Contract, Statement
+from finance.models import Adjustment, Band, Contract, Statement
 from finance.services.integrity import finance_integrity_violations
 
 # A declaration counts on its payment statement while billable there, even once clawed back later.
@@ -86,67 +87,167 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _counts(statement: Statement, course: str | None) -> dict[str, DeclarationCounts]:
-    """Per declaration type: billable and refundable declarations on this statement and on the provider's
-    earlier statements for the cohort (one aggregate query)."""
-    earlier = Statement.objects.filter(
-        lead_provider_id=statement.lead_provider_id,
-        cohort_id=statement.cohort_id,
-        payment_date__lt=statement.payment_date,
-    )
-    declarations = Declaration.objects.filter(
-        Q(payment_statement=statement)
-        | Q(payment_statement__in=earlier)
-        | Q(clawback_statement=statement)
-        | Q(clawback_statement__in=earlier)
-    )
-    if course is not None:
-        declarations = declarations.filter(course_identifier=course)
-    paid = Q(state__in=PAID_ON_STATEMENT_STATES)
-    refunded = Q(state__in=REFUNDABLE_DECLARATION_STATES)
-    rows = declarations.values("declaration_type").annotate(
-        billable=Count("pk", filter=paid & Q(payment_statement=statement)),
-        refundable=Count("pk", filter=refunded & Q(clawback_statement=statement)),
-        previous_billable=Count("pk", filter=paid & Q(payment_statement__in=earlier)),
-        previous_refundable=Count("pk", filter=refunded & Q(clawback_statement__in=earlier)),
-    )
-    return {
-        row["declaration_type"]: DeclarationCounts(
-            previous_billable=row["previous_billable"],
-            previous_refundable=row["previous_refundable"],
-            billable=row["billable"],
-            refundable=row["refundable"],
+# One group of declarations on a provider's statements for a cohort: (payment statement id, clawback statement
+# id, declaration type, course, state, uplifted) -> how many. Every figure of a breakdown is a sum over these.
+Tally = dict[tuple[Any, Any, str, str, str, bool], int]
+
+
+def _tally(statement_ids: list[Any]) -> Tally:
+    """The declarations paid or clawed back on any of `statement_ids`, counted by group (one aggregate query)."""
+    rows = (
+        Declaration.objects.filter(
+            Q(payment_statement_id__in=statement_ids) | Q(clawback_statement_id__in=statement_ids)
         )
-        for row in rows
-    }
-
-
-def _uplift_counts(statement: Statement) -> tuple[int, int]:
-    started = Declaration.objects.filter(declaration_type=DeclarationType.STARTED).filter(
-        Q(pupil_premium_uplift=True) | Q(sparsity_uplift=True)
+        .values(
+            "payment_statement_id",
+            "clawback_statement_id",
+            "declaration_type",
+            "course_identifier",
+            "state",
+            "pupil_premium_uplift",
+            "sparsity_uplift",
+        )
+        .annotate(count=Count("pk"))
     )
-    return (
-        started.filter(payment_statement=statement, state__in=PAID_ON_STATEMENT_STATES).count(),
-        started.filter(clawback_statement=statement, state__in=REFUNDABLE_DECLARATION_STATES).count(),
-    )
+    tally: Tally = {}
+    for row in rows:
+        key = (
+            row["payment_statement_id"],
+            row["clawback_statement_id"],
+            row["declaration_type"],
+            row["course_identifier"],
+            row["state"],
+            row["pupil_premium_uplift"] or row["sparsity_uplift"],
+        )
+        tally[key] = tally.get(key, 0) + row["count"]
+    return tally
 
 
-def _bands(contract: Contract) -> list[BandTerms]:
+@dataclass(frozen=True)
+class _Books:
+    """What pricing one statement reads besides the statement: its provider's statements for the cohort paid
+    before it, the declarations on them and on it, its contract's bands and its adjustments."""
+
+    statement: Statement
+    earlier: frozenset[Any]
+    tally: Tally
+    bands: list[BandTerms]
+    adjustments: list[Decimal]
+
+    def counts(self, course: str | None) -> dict[str, DeclarationCounts]:
+        """Per declaration type (of `course`, or every course): billable and refundable declarations on this
+        statement and on the earlier ones."""
+        this, earlier = self.statement.pk, self.earlier
+        counts: dict[str, dict[str, int]] = {}
+        for (paid_on, clawed_back_on, declaration_type, course_identifier, state, _), count in self.tally.items():
+            if course is not None and course_identifier != course:
+                continue
+            if not ({paid_on, clawed_back_on} & (earlier | {this})):
+                continue
+            line = counts.setdefault(declaration_type, dict.fromkeys(DeclarationCounts.__dataclass_fields__, 0))
+            if state in PAID_ON_STATEMENT_STATES:
+                line["billable"] += count if paid_on == this else 0
+                line["previous_billable"] += count if paid_on in earlier else 0
+            if state in REFUNDABLE_DECLARATION_STATES:
+                line["refundable"] += count if clawed_back_on == this else 0
+                line["previous_refundable"] += count if clawed_back_on in earlier else 0
+        order = list(DeclarationType.values)  # lines read in milestone order
+        return {
+            declaration_type: DeclarationCounts(**counts[declaration_type])
+            for declaration_type in sorted(counts, key=lambda t: order.index(t) if t in order else len(order))
+        }
+
+    def uplift_counts(self) -> tuple[int, int]:
+        """Uplifted `started` declarations (any course) paid on this statement, and clawed back on it."""
+        this = self.statement.pk
+        additions = subtractions = 0
+        for (paid_on, clawed_back_on, declaration_type, _, state, uplifted), count in self.tally.items():
+            if not uplifted or declaration_type != DeclarationType.STARTED:
+                continue
+            additions += count if paid_on == this and state in PAID_ON_STATEMENT_STATES else 0
+            subtractions += count if clawed_back_on == this and state in REFUNDABLE_DECLARATION_STATES else 0
+        return additions, subtractions
+
+    def declaration_counts(self) -> dict[str, int]:
+        """Declarations paid or clawed back on this statement, by state."""
+        this = self.statement.pk
+        by_state: dict[str, int] = {}
+        for (paid_on, clawed_back_on, _, _, state, _), count in self.tally.items():
+            if this in (paid_on, clawed_back_on):
+                by_state[state] = by_state.get(state, 0) + count
+        return dict(sorted(by_state.items()))
+
+
+def _books(statements: Sequence[Statement]) -> list[_Books]:
+    """What pricing each of `statements` reads, in four queries whatever their number."""
+    latest: dict[tuple[Any, Any], date] = {}
+    for statement in statements:
+        book = (statement.lead_provider_id, statement.cohort_id)
+        latest[book] = max(latest.get(book, statement.payment_date), statement.payment_date)
+    siblings: dict[tuple[Any, Any], list[tuple[Any, date]]] = {}
+    candidates = Statement.objects.filter(
+        lead_provider_id__in={book[0] for book in latest}, cohort_id__in={book[1] for book in latest}
+    ).values_list("pk", "lead_provider_id", "cohort_id", "payment_date")
+    for pk, lead_provider_id, cohort_id, payment_date in candidates:
+        book = (lead_provider_id, cohort_id)
+        if book in latest and payment_date <= latest[book]:
+            siblings.setdefault(book, []).append((pk, payment_date))
+    # Each statement reads only its own book's groups (a list page holds many books).
+    book_of = {pk: book for book, members in siblings.items() for pk, _ in members}
+    tallies: dict[tuple[Any, Any], Tally] = {}
+    for key, count in _tally(list(book_of)).items():
+        for statement_id in key[:2]:
+            if statement_id in book_of:
+                tallies.setdefault(book_of[statement_id], {})[key] = count
+    bands: dict[Any, list[BandTerms]] = {}
+    for band in Band.objects.filter(contract_id__in={s.contract_id for s in statements}).order_by("name"):
+        bands.setdefault(band.contract_id, []).append(
+            BandTerms(band.name, band.min, band.max, band.per_participant, band.output_payment_percentage,
+                      band.service_fee_percentage)
+        )  # fmt: skip
+    adjustments: dict[Any, list[Decimal]] = {}
+    for statement_id, amount in Adjustment.objects.filter(statement__in=statements).values_list(
+        "statement_id", "amount"
+    ):
+        adjustments.setdefault(statement_id, []).append(amount)
     return [
-        BandTerms(band.name, band.min, band.max, band.per_participant, band.output_payment_percentage,
-                  band.service_fee_percentage)
-        for band in contract.bands.order_by("name")
-    ]  # fmt: skip
+        _Books(
+            statement=statement,
+            earlier=frozenset(
+                pk
+                for pk, payment_date in siblings[(statement.lead_provider_id, statement.cohort_id)]
+                if payment_date < statement.payment_date
+            ),
+            tally=tallies.get((statement.lead_provider_id, statement.cohort_id), {}),
+            bands=bands.get(statement.contract_id, []),
+            adjustments=adjustments.get(statement.pk, []),
+        )
+        for statement in statements
+    ]
 
 
 def statement_breakdown(*, statement: Statement) -> StatementBreakdown:
     """Every line of what `statement` pays, from its contract and the declarations on it (finance rules §3)."""
+    return _priced(_books([statement])[0])
+
+
+def statement_totals(*, statements: Sequence[Statement]) -> dict[Any, Decimal]:
+    """What each statement pays, by id: a paid one's kept figure, the others calculated together in a fixed
+    number of queries (for a list of statements; load their contract and lead provider with them)."""
+    totals = {s.pk: Decimal(s.paid_breakdown["total"]) for s in statements if s.paid_breakdown is not None}
+    unpaid = [s for s in statements if s.paid_breakdown is None]
+    totals.update({books.statement.pk: _priced(books).total for books in _books(unpaid)} if unpaid else {})
+    return totals
+
+
+def _priced(books: _Books) -> StatementBreakdown:
+    statement = books.statement
     contract = statement.contract
     vat_rate, vat_registered = contract.vat_rate, statement.lead_provider.vat_registered
     modern = contract.contract_type == ContractType.ITTECF_ECTP
-    bands = _bands(contract)
-    counts = _counts(statement, CourseIdentifier.ECT if modern else None)
-    additions, subtractions = _uplift_counts(statement) if contract.uplift_amount is not None else (0, 0)
+    bands = books.bands
+    counts = books.counts(CourseIdentifier.ECT if modern else None)
+    additions, subtractions = books.uplift_counts() if contract.uplift_amount is not None else (0, 0)
     banded = banded_breakdown(
         bands,
         counts,
@@ -159,7 +260,7 @@ def statement_breakdown(*, statement: Statement) -> StatementBreakdown:
         uplift_amount=contract.uplift_amount,
         uplift_additions=additions,
         uplift_subtractions=subtractions,
-        adjustments=statement.adjustments.values_list("amount", flat=True),
+        adjustments=books.adjustments,
     )
     output_lines, clawback_lines, unpaid = [], [], {}
     for declaration_type, allocation in banded.allocations.items():
@@ -186,23 +287,21 @@ def statement_breakdown(*, statement: Statement) -> StatementBreakdown:
         vat=ect_total - banded.total_ex_vat,
         total=ect_total,
     )
-    mentors = _mentor_section(statement, contract, vat_rate, vat_registered) if modern else None
-    by_state = Declaration.objects.filter(Q(payment_statement=statement) | Q(clawback_statement=statement))
+    mentors = (
+        _mentor_section(books.counts(CourseIdentifier.MENTOR), contract, vat_rate, vat_registered) if modern else None
+    )
     return StatementBreakdown(
         ects=ects,
         mentors=mentors,
         total=ect_total + (mentors.total if mentors else Decimal(0)),
-        declaration_counts=dict(
-            by_state.values_list("state").annotate(count=Count("pk")).values_list("state", "count")
-        ),
+        declaration_counts=books.declaration_counts(),
     )
 
 
 def _mentor_section(
-    statement: Statement, contract: Contract, vat_rate: Decimal, vat_registered: bool
+    counts: dict[str, DeclarationCounts], contract: Contract, vat_rate: Decimal, vat_registered: bool
 ) -> SectionBreakdown:
     fee = contract.mentor_payment_per_participant or Decimal(0)
-    counts = _counts(statement, CourseIdentifier.MENTOR)
     half = fee / 2
     lines = [
         BandLine(t, "flat", counts[t].billable, half, counts[t].billable * half) for t in counts if counts[t].billable

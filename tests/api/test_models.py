@@ -3,7 +3,9 @@
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 
+from api.models import TokenSource
 from api.tokens import TOKEN_START, api_token_authenticate, token_digest
 from tests.api.factories import ApiTokenFactory
 
@@ -59,6 +61,23 @@ def test_api_token_hash_is_unique(assert_violates: Any) -> None:
 
     with assert_violates("api.ApiToken.token_hash"):
         ApiTokenFactory.create(token_hash=token.token_hash)
+
+
+@pytest.mark.parametrize(
+    ("created_via", "with_user"),
+    [
+        pytest.param(TokenSource.BACK_OFFICE, False, id="back-office-without-staff"),
+        pytest.param(TokenSource.CREATE_COMMAND, True, id="command-with-staff"),
+        pytest.param("", True, id="unrecorded-with-staff"),
+    ],
+)
+def test_a_back_office_token_and_only_it_names_its_staff_maker(
+    assert_violates: Any, created_via: str, with_user: bool
+) -> None:
+    user = User.objects.create_user("maker@example.com") if with_user else None
+
+    with assert_violates("api_token_back_office_maker_named"):
+        ApiTokenFactory.create(created_via=created_via, created_by=user)
 
 
 def test_api_token_is_active_until_revoked() -> None:

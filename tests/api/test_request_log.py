@@ -11,8 +11,9 @@ from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
 
-from api.models import ApiRequest
+from api.models import ApiRequest, ApiToken
 from api.request_log import MAX_TEXT_BODY, REDACTED
+from api.tokens import token_digest
 from partnerships.models import Partnership
 from tests.api.conftest import JSON_API
 from tests.ecf.factories import CohortFactory, DeliveryPartnerFactory, SchoolFactory
@@ -55,6 +56,7 @@ def test_a_successful_write_records_the_provider_body_and_resource(api_client, l
     assert response.status_code == 200
     entry = ApiRequest.objects.get()
     assert entry.lead_provider == lead_provider
+    assert entry.token == ApiToken.objects.get(token_hash=token_digest(api_client.token))
     assert (entry.method, entry.path, entry.status_code) == ("POST", URL, 200)
     assert entry.request_body == body
     assert entry.response_errors is None
@@ -109,7 +111,7 @@ def test_an_unauthenticated_write_is_recorded_without_a_provider(db, body, token
 
     assert response.status_code == 401
     entry = ApiRequest.objects.get()
-    assert (entry.lead_provider, entry.status_code, entry.response_errors) == (None, 401, None)
+    assert (entry.lead_provider, entry.token, entry.status_code, entry.response_errors) == (None, None, 401, None)
     assert entry.request_body == body
 
 

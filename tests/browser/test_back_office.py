@@ -11,7 +11,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from ecf.choices import DeclarationState, DeclarationType
-from finance.calculators import money
+from ecf.money import format_money
 from finance.choices import StatementStatus
 from finance.services.statements import statement_breakdown
 from tests.ecf.factories import DeclarationFactory, LeadProviderFactory, ParticipantFactory, TrainingRecordFactory
@@ -92,15 +92,15 @@ def test_finance_sees_the_statement_totals_the_calculator_gives(page: Page, sign
     }
     ects = expected.ects
     assert shown == {
-        "Output payments": f"£{money(ects.output_fee)}",
-        "Service fee": f"£{money(ects.service_fee)}",
-        "Adjustments": f"£{money(ects.adjustments)}",
-        "Total excluding VAT": f"£{money(ects.total_ex_vat)}",
-        "VAT": f"£{money(ects.vat)}",
-        "Total": f"£{money(ects.total)}",
+        "Output payments": format_money(ects.output_fee),
+        "Service fee": format_money(ects.service_fee),
+        "Adjustments": format_money(ects.adjustments),
+        "Total excluding VAT": format_money(ects.total_ex_vat),
+        "VAT": format_money(ects.vat),
+        "Total": format_money(ects.total),
     }
     expect(breakdown.get_by_role("heading", name="Statement total")).to_have_text(
-        f"Statement total: £{money(expected.total)}"
+        f"Statement total: {format_money(expected.total)}"
     )
 
 

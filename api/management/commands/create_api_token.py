@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
+from api.models import TokenSource
 from api.tokens import api_token_create
 from ecf.management.providers import lead_provider_named
 
@@ -16,6 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, lead_provider: str, description: str, **options: object) -> None:
         provider = lead_provider_named(lead_provider)
-        token, plaintext = api_token_create(lead_provider=provider, description=description)
+        token, plaintext = api_token_create(
+            lead_provider=provider, description=description, created_via=TokenSource.CREATE_COMMAND
+        )
         self.stderr.write(f"Created token {token.prefix}… for {provider.name}. Store it now: it is not shown again.")
         self.stdout.write(plaintext)

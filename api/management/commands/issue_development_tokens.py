@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from api.models import ApiToken
+from api.models import ApiToken, TokenSource
 from api.tokens import api_token_create, api_token_revoke, token_digest
 from ecf.models import LeadProvider
 
@@ -60,7 +60,9 @@ def _replace_development_token(provider: LeadProvider) -> str:
         lead_provider=provider, description=DEVELOPMENT_DESCRIPTION, revoked_at__isnull=True
     ):
         api_token_revoke(token=token)
-    _, plaintext = api_token_create(lead_provider=provider, description=DEVELOPMENT_DESCRIPTION)
+    _, plaintext = api_token_create(
+        lead_provider=provider, description=DEVELOPMENT_DESCRIPTION, created_via=TokenSource.DEVELOPMENT_COMMAND
+    )
     return plaintext
 
 
