@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "partnerships",
     "finance",
     "api",
+    "guidance",  # public guidance pages for lead providers (/api/guidance/)
 ]
 
 MIDDLEWARE = [

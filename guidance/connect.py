@@ -1,0 +1,44 @@
+"""The connect page's generated parts: how tokens look, and the error bodies of refused requests, made by the
+same code that answers them (tests/guidance/test_connect.py checks them against the live API)."""
+
+import json
+
+from django.conf import settings
+
+from api.jsonapi.exceptions import NOT_FOUND_DETAIL, NOT_FOUND_TITLE, UNAUTHORISED, error_body
+from api.jsonapi.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from api.ratelimit import Usage, too_many_requests
+from api.tokens import PREFIX_LENGTH, TOKEN_START
+
+
+def token_format_markdown() -> str:
+    return (
+        f"Tokens start with `{TOKEN_START}`, so secret scanners can recognise a leaked one. The department "
+        f"identifies a token by its first {PREFIX_LENGTH} characters (its prefix); nobody, the department "
+        "included, can see the rest after it is issued."
+    )
+
+
+def _json(body: object) -> str:
+    return "```json\n" + json.dumps(body, indent=2) + "\n```"
+
+
+def unauthorised_markdown() -> str:
+    return _json(UNAUTHORISED)
+
+
+def not_found_markdown() -> str:
+    return _json(error_body((NOT_FOUND_TITLE, NOT_FOUND_DETAIL)))
+
+
+def too_many_requests_markdown() -> str:
+    limit = settings.API_RATE_LIMIT_PER_TOKEN
+    response = too_many_requests(Usage(limit=limit, count=limit + 1, reset=42))
+    return _json(json.loads(response.content)) + f"\n\nwith the header `Retry-After: {response['Retry-After']}`."
+
+
+def page_sizes_markdown() -> str:
+    return (
+        f"`page[per_page]` defaults to {DEFAULT_PER_PAGE:,} rows and is capped at {MAX_PER_PAGE:,}; `page[page]` "
+        "starts at 1, and a page past the end is empty (200 with no rows)."
+    )
