@@ -172,7 +172,8 @@ def state_diagram_markdown() -> str:
     nodes = [diagrams.Node(state, state, _role(state), *STATE_CELLS[state]) for state in DeclarationState.values]
     edges = [diagrams.Edge(t.source, t.target, t.how) for t in TRANSITIONS]
     description = "; ".join(f"{t.source} becomes {t.target} when {t.how}" for t in TRANSITIONS)
-    figure = diagrams.svg("declaration-states", "How a declaration's state changes", description, nodes, edges)
+    grid = diagrams.Grid(width=190, gap_x=140)  # room for the transitions' labels between the boxes
+    figure = diagrams.svg("declaration-states", "How a declaration's state changes", description, nodes, edges, grid)
     listing = "\n".join(f"- `{t.source}` → `{t.target}`: {t.how}" for t in TRANSITIONS)
     return f"{figure}\n\n{listing}\n"
 

@@ -4,12 +4,20 @@ neither), readable when printed and scaled to the column. Each diagram also has 
 from dataclasses import dataclass
 from html import escape
 
-WIDTH, HEIGHT = 250, 64  # a box
-GAP_X, GAP_Y = 80, 76
 MARGIN = 12
 INK, BLUE, FILL, PAPER = "#0b0c0c", "#1d70b8", "#f3f2f1", "#ffffff"
 FONT = "GDS Transport, arial, sans-serif"
 CHARACTER_WIDTH = 7.2  # at 13px, to size a label's background
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Box size and the gaps between boxes: wide gaps leave room for the labels of the arrows crossing them."""
+
+    width: int = 230
+    height: int = 64
+    gap_x: int = 70
+    gap_y: int = 70
 
 
 @dataclass(frozen=True)
@@ -20,11 +28,10 @@ class Node:
     column: int
     row: int
 
-    @property
-    def centre(self) -> tuple[float, float]:
+    def centre(self, grid: Grid) -> tuple[float, float]:
         return (
-            MARGIN + self.column * (WIDTH + GAP_X) + WIDTH / 2,
-            MARGIN + self.row * (HEIGHT + GAP_Y) + HEIGHT / 2,
+            MARGIN + self.column * (grid.width + grid.gap_x) + grid.width / 2,
+            MARGIN + self.row * (grid.height + grid.gap_y) + grid.height / 2,
         )
 
 
@@ -36,17 +43,17 @@ class Edge:
     dashed: bool = False
 
 
-def _border_point(centre: tuple[float, float], dx: float, dy: float) -> tuple[float, float]:
+def _border_point(grid: Grid, centre: tuple[float, float], dx: float, dy: float) -> tuple[float, float]:
     """Where the ray from a box's centre along (dx, dy) leaves the box."""
-    scale = min(WIDTH / 2 / abs(dx) if dx else float("inf"), HEIGHT / 2 / abs(dy) if dy else float("inf"))
+    scale = min(grid.width / 2 / abs(dx) if dx else float("inf"), grid.height / 2 / abs(dy) if dy else float("inf"))
     return centre[0] + dx * scale, centre[1] + dy * scale
 
 
-def _edge(edge: Edge, nodes: dict[str, Node], marker: str) -> str:
-    (x1, y1), (x2, y2) = nodes[edge.source].centre, nodes[edge.target].centre
+def _edge(grid: Grid, edge: Edge, nodes: dict[str, Node], marker: str) -> str:
+    (x1, y1), (x2, y2) = nodes[edge.source].centre(grid), nodes[edge.target].centre(grid)
     dx, dy = x2 - x1, y2 - y1
-    sx, sy = _border_point((x1, y1), dx, dy)
-    ex, ey = _border_point((x2, y2), -dx, -dy)
+    sx, sy = _border_point(grid, (x1, y1), dx, dy)
+    ex, ey = _border_point(grid, (x2, y2), -dx, -dy)
     dash = ' stroke-dasharray="6 4"' if edge.dashed else ""
     parts = [
         f'<line x1="{sx:.0f}" y1="{sy:.0f}" x2="{ex:.0f}" y2="{ey:.0f}" stroke="{INK}" stroke-width="2"{dash} '
@@ -63,11 +70,12 @@ def _edge(edge: Edge, nodes: dict[str, Node], marker: str) -> str:
     return "".join(parts)
 
 
-def _node(node: Node) -> str:
-    cx, cy = node.centre
-    x, y = cx - WIDTH / 2, cy - HEIGHT / 2
+def _node(grid: Grid, node: Node) -> str:
+    cx, cy = node.centre(grid)
+    x, y = cx - grid.width / 2, cy - grid.height / 2
     return (
-        f'<rect x="{x:.0f}" y="{y:.0f}" width="{WIDTH}" height="{HEIGHT}" rx="4" fill="{FILL}" stroke="{BLUE}" '
+        f'<rect x="{x:.0f}" y="{y:.0f}" width="{grid.width}" height="{grid.height}" rx="4" fill="{FILL}" '
+        f'stroke="{BLUE}" '
         f'stroke-width="2"/>'
         f'<text x="{cx:.0f}" y="{cy - 6:.0f}" text-anchor="middle" font-size="16" font-weight="bold" fill="{INK}">'
         f"{escape(node.title)}</text>"
@@ -76,15 +84,17 @@ def _node(node: Node) -> str:
     )
 
 
-def svg(key: str, title: str, description: str, nodes: list[Node], edges: list[Edge]) -> str:
+def svg(key: str, title: str, description: str, nodes: list[Node], edges: list[Edge], grid: Grid | None = None) -> str:
     """The diagram as a `<figure>` (an HTML block in Markdown), its caption the title."""
+    grid = grid or Grid()
     by_key = {node.key: node for node in nodes}
     columns = max(node.column for node in nodes) + 1
     rows = max(node.row for node in nodes) + 1
-    width = 2 * MARGIN + columns * WIDTH + (columns - 1) * GAP_X
-    height = 2 * MARGIN + rows * HEIGHT + (rows - 1) * GAP_Y
+    width = 2 * MARGIN + columns * grid.width + (columns - 1) * grid.gap_x
+    height = 2 * MARGIN + rows * grid.height + (rows - 1) * grid.gap_y
     marker = f"{key}-arrow"
-    body = "".join(_edge(edge, by_key, marker) for edge in edges) + "".join(_node(node) for node in nodes)
+    edges_svg = "".join(_edge(grid, edge, by_key, marker) for edge in edges)
+    body = edges_svg + "".join(_node(grid, node) for node in nodes)
     return (
         f'<figure class="app-figure">\n'
         f'<svg class="app-diagram" id="{key}" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '

@@ -48,14 +48,14 @@ IDENTIFIERS = (
     ),
     Identifier(
         "mentor_id",
-        "an ECT's mentor (a person)",
+        "an ECT's mentor",
         "The `participant_id` of the mentor assigned to an ECT, as shown on the ECT's enrolment and on the "
         "declarations made for the ECT. A mentor trained by another provider is listed among your unfunded "
         "mentors under this id.",
         "Changes when the school assigns a different mentor; null while the ECT has none. A declaration keeps "
         "the mentor the ECT had on its `declaration_date`.",
         1,
-        1,
+        0,
         same_as="participant_id",
     ),
     Identifier(
@@ -80,7 +80,7 @@ IDENTIFIERS = (
     ),
     Identifier(
         "partnership_id",
-        "your partnership with a school",
+        "a partnership with a school",
         "Your partnership with one school and one delivery partner for one cohort. There is at most one per "
         "provider, school and cohort.",
         "Stable. A partnership the school challenged keeps its id; creating the same partnership again revives "
@@ -95,7 +95,7 @@ IDENTIFIERS = (
         "Never changes. Voiding keeps the id (its `state` changes); sending the milestone again after a void "
         "makes a new declaration with a new id.",
         1,
-        0,
+        1,
     ),
     Identifier(
         "statement_id",
@@ -108,7 +108,7 @@ IDENTIFIERS = (
     ),
     Identifier(
         "clawback_statement_id",
-        "the statement that takes money back",
+        "a statement taking money back",
         "The `statement_id` of the statement on which a paid declaration that was voided is recovered.",
         "Null until a paid declaration is voided; then set to your next open output statement for the cohort.",
         2,

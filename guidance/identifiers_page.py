@@ -2,8 +2,11 @@
 
 from collections import defaultdict
 
-from guidance import diagrams
-from guidance.identifiers import IDENTIFIERS, Occurrence, occurrences, relations
+from guidance import diagrams, openapi
+from guidance.identifiers import IDENTIFIERS, Occurrence, occurrences, relations, resource_type
+from guidance.tables import breakable_code
+
+PREFIX = "/api/v3"
 
 DIRECTIONS = {"response": "response", "request": "request body", "path": "path", "query": "query"}
 
@@ -37,8 +40,15 @@ def diagram_markdown() -> str:
     )
 
 
-def _operations(labels: list[str]) -> str:
-    return "<br>".join(f"`{label}`" for label in sorted(set(labels)))
+def _answering(resource: str) -> set[str]:
+    return {operation.label for operation in openapi.operations() if resource_type(operation) == resource}
+
+
+def _operations(occurrence: Occurrence, labels: list[str]) -> str:
+    """The operations where it travels: "every answer" when that is every operation answering with the resource."""
+    if occurrence.direction == "response" and set(labels) == _answering(occurrence.resource):
+        return f"every {occurrence.resource} answer"
+    return "<br>".join(breakable_code(label.replace(PREFIX, "", 1)) for label in sorted(set(labels)))
 
 
 def details_markdown() -> str:
@@ -46,12 +56,12 @@ def details_markdown() -> str:
     sections = []
     for identifier in IDENTIFIERS:
         rows = "\n".join(
-            f"| {occurrence.resource} | `{occurrence.attribute}` | {DIRECTIONS[occurrence.direction]} | "
-            f"{_operations(labels)} |"
+            f"| {occurrence.resource} | {breakable_code(occurrence.attribute)} | {DIRECTIONS[occurrence.direction]} | "
+            f"{_operations(occurrence, labels)} |"
             for occurrence, labels in grouped[identifier.name]
         )
         sections.append(
             f"## {identifier.name}\n\n{identifier.meaning}\n\n**How it can change.** {identifier.changes}\n\n"
-            f"| resource | where | in the | operations |\n|---|---|---|---|\n{rows}\n"
+            f"| resource | attribute | in | operations (paths under `{PREFIX}`) |\n|---|---|---|---|\n{rows}\n"
         )
     return "\n".join(sections)

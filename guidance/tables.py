@@ -1,6 +1,8 @@
 """Markdown tables for the generated blocks."""
 
+import re
 from collections.abc import Iterable, Sequence
+from html import escape
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
@@ -13,3 +15,9 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
 def errors_table(errors: Iterable[tuple[str, str]]) -> str:
     """422 errors as the API sends them: the title (the field) and the detail."""
     return table(("error title", "detail"), ((f"`{title}`", detail) for title, detail in errors))
+
+
+def breakable_code(text: str) -> str:
+    """Inline code as HTML that may wrap after `.`, `/` and `]` (long paths in narrow table cells), and nowhere
+    else: copying it gives the text unchanged."""
+    return '<code class="app-code">' + re.sub(r"([./\]])", r"\1<wbr>", escape(text)) + "</code>"
