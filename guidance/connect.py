@@ -5,9 +5,9 @@ import json
 
 from django.conf import settings
 
-from api.jsonapi.exceptions import NOT_FOUND_DETAIL, NOT_FOUND_TITLE, UNAUTHORISED, error_body
+from api import ratelimit
+from api.jsonapi import exceptions
 from api.jsonapi.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
-from api.ratelimit import Usage, too_many_requests
 from api.tokens import PREFIX_LENGTH, TOKEN_START
 
 
@@ -24,16 +24,16 @@ def _json(body: object) -> str:
 
 
 def unauthorised_markdown() -> str:
-    return _json(UNAUTHORISED)
+    return _json(exceptions.UNAUTHORISED)
 
 
 def not_found_markdown() -> str:
-    return _json(error_body((NOT_FOUND_TITLE, NOT_FOUND_DETAIL)))
+    return _json(exceptions.error_body((exceptions.NOT_FOUND_TITLE, exceptions.NOT_FOUND_DETAIL)))
 
 
 def too_many_requests_markdown() -> str:
     limit = settings.API_RATE_LIMIT_PER_TOKEN
-    response = too_many_requests(Usage(limit=limit, count=limit + 1, reset=42))
+    response = ratelimit.too_many_requests(ratelimit.Usage(limit=limit, count=limit + 1, reset=42))
     return _json(json.loads(response.content)) + f"\n\nwith the header `Retry-After: {response['Retry-After']}`."
 
 
