@@ -34,7 +34,6 @@ from ecf.models import (
 )
 from partnerships.models import Partnership, ProviderRelationship
 
-
 Touched = tuple[QuerySet[Any], ...]
 
 

@@ -2,10 +2,9 @@
 (pages are built with `build_page`, bypassing the per-process cache)."""
 
 import copy
-import re
 import dataclasses
+import re
 from datetime import date
-from decimal import Decimal
 
 import pytest
 from django.db import models

@@ -7,7 +7,7 @@ import pytest
 
 from guidance import openapi, states
 from guidance.identifiers import BY_NAME
-from guidance.pages import PAGES, BY_SLUG, source
+from guidance.pages import BY_SLUG, PAGES, source
 
 # A term in backticks that looks like an attribute name or enum value: snake_case.
 SNAKE = re.compile(r"`([a-z][a-z0-9]*(?:_[a-z0-9]+)+)`")

@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 
 from config.content_security import GUIDANCE_POLICY
+from guidance import pages
 from guidance.pages import PAGES
 from tests.guidance.pages import page_urls, parse
 
@@ -91,3 +92,16 @@ def test_each_page_has_a_contents_list_whose_headings_are_anchors(client):
         contents = [link for link in parsed.links if link.startswith("#") and link != "#main-content"]
         assert contents, url
         assert {link[1:] for link in contents} <= parsed.ids, url
+
+
+def test_a_page_costs_no_database_query(client, django_assert_num_queries):
+    for url in ["/", *page_urls()]:
+        with django_assert_num_queries(0):
+            assert client.get(url).status_code == 200
+
+
+def test_a_page_is_rendered_once_per_day_not_per_request(client, monkeypatch):
+    client.get("/api/guidance/glossary")
+    monkeypatch.setattr(pages, "build_page", lambda slug: pytest.fail("rendered again"))
+
+    assert client.get("/api/guidance/glossary").status_code == 200
