@@ -20,16 +20,36 @@ class Scenario:
     about: str
 
 
-def _label(node: ast.expr) -> str:
-    """A scenario label as written: a string, or an f-string with its placeholders named."""
+def _loop_values(tree: ast.AST) -> dict[str, list[str]]:
+    """Names bound by `for a, b in ((literal, ...), ...)` loops, with the literal strings each takes."""
+    values: dict[str, list[str]] = {}
+    for loop in ast.walk(tree):
+        if not (isinstance(loop, ast.For) and isinstance(loop.iter, ast.Tuple | ast.List)):
+            continue
+        targets = loop.target.elts if isinstance(loop.target, ast.Tuple) else [loop.target]
+        for position, target in enumerate(targets):
+            items = [item.elts[position] if isinstance(item, ast.Tuple) else item for item in loop.iter.elts]
+            if isinstance(target, ast.Name) and all(
+                isinstance(item, ast.Constant) and isinstance(item.value, str) for item in items
+            ):
+                values[target.id] = [str(item.value) for item in items]  # type: ignore[attr-defined]
+    return values
+
+
+def _labels(node: ast.expr, loops: dict[str, list[str]]) -> list[str]:
+    """A scenario's label as written: a string, or an f-string expanded over the literal values of its loop."""
     if isinstance(node, ast.Constant):
-        return str(node.value)
-    if isinstance(node, ast.JoinedStr):
-        return "".join(
-            str(part.value) if isinstance(part, ast.Constant) else f"<{ast.unparse(part.value)}>"  # type: ignore[attr-defined]
-            for part in node.values
-        )
-    return ast.unparse(node)
+        return [str(node.value)]
+    if not isinstance(node, ast.JoinedStr):
+        return [ast.unparse(node)]
+    labels = [""]
+    for part in node.values:
+        if isinstance(part, ast.Constant):
+            labels = [label + str(part.value) for label in labels]
+        else:
+            expression = ast.unparse(part.value)  # type: ignore[attr-defined]
+            labels = [label + value for label in labels for value in loops.get(expression, [f"[{expression}]"])]
+    return labels
 
 
 def scenarios() -> list[Scenario]:
@@ -39,13 +59,15 @@ def scenarios() -> list[Scenario]:
     for method in ProviderScenarios.scenarios(ProviderScenarios.__new__(ProviderScenarios)):
         function = getattr(method, "__func__", method)
         tree = ast.parse(textwrap.dedent(inspect.getsource(function)))
+        loops = _loop_values(tree)
         labels = tuple(
-            _label(call.args[0])
+            label
             for call in ast.walk(tree)
             if isinstance(call, ast.Call)
             and isinstance(call.func, ast.Attribute)
             and call.func.attr == "person"
             and call.args
+            for label in _labels(call.args[0], loops)
         )
         about = " ".join((inspect.getdoc(function) or "").split())
         found.append(Scenario(labels, about))

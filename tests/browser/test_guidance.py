@@ -40,7 +40,7 @@ def test_page_has_no_serious_accessibility_violation(page: Page, screenshot, url
     assert response is not None
     assert response.status == 200
     assert axe_violations(page) == []
-    screenshot(_name(url))
+    screenshot("page")
 
 
 def test_the_identifiers_diagram_renders(page: Page, screenshot) -> None:
