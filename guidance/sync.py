@@ -35,6 +35,7 @@ def change_paths_markdown() -> str:
     )
     own = ", ".join(sorted(SHOWN_AS.values()))
     return (
-        f"Every resource's own changes move its `updated_at` ({own}). Changes to the rows below move it too, "
-        f"because the API shows data from them:\n\n| a change to | moves the `updated_at` of |\n|---|---|\n{rows}\n"
+        f"A resource's `updated_at` moves whenever anything the API shows for it changes: its own data ({own}), "
+        "and data held elsewhere that it shows (a participant shows their school and mentor, a partnership its "
+        f"delivery partner):\n\n| a change to | moves the `updated_at` of |\n|---|---|\n{rows}\n"
     )
