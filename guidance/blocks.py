@@ -26,6 +26,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "identifiers_diagram": identifiers_page.diagram_markdown,
     "identifiers_details": identifiers_page.details_markdown,
     "change_paths": sync.change_paths_markdown,
+    "list_parameters": sync.list_parameters_markdown,
     "definitions": states.definitions_markdown,
     "schedule_facts": schedules.schedule_facts_markdown,
     "milestone_windows": schedules.milestone_windows_markdown,

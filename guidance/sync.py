@@ -8,6 +8,8 @@ from django.db.models import Model
 from api.freshness import TOUCHES
 from ecf.models import Declaration, DeliveryPartner, Participant, School
 from finance.models import Statement
+from guidance import openapi
+from guidance.tables import breakable_code, table
 from partnerships.models import Partnership
 
 # Where the API shows each model's `updated_at`.
@@ -39,3 +41,15 @@ def change_paths_markdown() -> str:
         "and data held elsewhere that it shows (a participant shows their school and mentor, a partnership its "
         f"delivery partner):\n\n| a change to | moves the `updated_at` of |\n|---|---|\n{rows}\n"
     )
+
+
+def list_parameters_markdown() -> str:
+    """Every list of the API with the filters and sort it takes, from the OpenAPI document."""
+    rows = []
+    for operation in openapi.operations():
+        if operation.method != "get" or "{" in operation.path:
+            continue
+        names = [parameter["name"] for parameter in operation.parameters()]
+        filters = ", ".join(f"`{name}`" for name in names if name.startswith("filter[")) or "none"
+        rows.append((breakable_code(operation.path), filters, "yes" if "sort" in names else "no"))
+    return table(("list", "filters", "`sort`"), rows)
