@@ -8,7 +8,7 @@ from django.utils import timezone
 from ecf import calendars
 from ecf.choices import SCHEDULE_IDENTIFIERS, ScheduleType
 from ecf.services import participants as participant_service
-from guidance.tables import errors_table
+from guidance.tables import day, errors_table
 
 
 def cohorts(on: date | None = None) -> list[int]:
@@ -19,7 +19,7 @@ def cohorts(on: date | None = None) -> list[int]:
 
 
 def _day(value: date | None) -> str:
-    return value.strftime("%-d %b %Y") if value else "no end"
+    return day(value) if value else "no end"
 
 
 def milestone_windows_markdown() -> str:
@@ -44,7 +44,9 @@ def milestone_windows_markdown() -> str:
             open_ended = all(m.milestone_date is None for m in milestones)
             starts = {m.start_date for m in milestones}
             if open_ended and len(starts) == 1:
-                types = ", ".join(f"`{m.declaration_type}`" for m in milestones)
+                types = (
+                    f"all {len(milestones)}, `{milestones[0].declaration_type}` to `{milestones[-1].declaration_type}`"
+                )
                 lines.append(f"| `{identifier}` | {types} | {_day(milestones[0].start_date)} | no end | as declared |")
                 continue
             for m in milestones:

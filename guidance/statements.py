@@ -1,24 +1,20 @@
 """Statements and payment dates: the statement calendar per cohort (finance/calendars.py) and a worked example
 of a statement's breakdown, computed by the same calculators the finance team's statements use."""
 
-from datetime import date
 from decimal import Decimal
 
 from ecf.choices import DeclarationType
 from finance import calculators
 from finance.calendars import statement_calendar
 from guidance.schedules import cohorts
-
-
-def _day(value: date) -> str:
-    return value.strftime("%-d %b %Y")
+from guidance.tables import day
 
 
 def statement_calendar_markdown() -> str:
     sections = []
     for year in cohorts():
         rows = "\n".join(
-            f"| {slot.year}-{slot.month:02d} | {_day(slot.deadline_date)} | {_day(slot.payment_date)} | "
+            f"| {slot.year}-{slot.month:02d} | {day(slot.deadline_date)} | {day(slot.payment_date)} | "
             f"{'yes' if slot.output_fee else 'no'} |"
             for slot in statement_calendar(year)
         )

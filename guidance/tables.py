@@ -2,6 +2,7 @@
 
 import re
 from collections.abc import Iterable, Sequence
+from datetime import date
 from html import escape
 
 
@@ -21,3 +22,8 @@ def breakable_code(text: str) -> str:
     """Inline code as HTML that may wrap after `.`, `/` and `]` (long paths in narrow table cells), and nowhere
     else: copying it gives the text unchanged."""
     return '<code class="app-code">' + re.sub(r"([./\]])", r"\1<wbr>", escape(text)) + "</code>"
+
+
+def day(value: date) -> str:
+    """`1 Sep 2021`, kept on one line (non-breaking spaces) in narrow table columns."""
+    return value.strftime("%-d\u00a0%b\u00a0%Y")
