@@ -46,6 +46,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "action_errors": actions.action_errors_markdown,
     "action_reasons": actions.reasons_markdown,
     "page_sizes": connect.page_sizes_markdown,
+    "path_styles": connect.path_styles_markdown,
 }
 PLACEHOLDER = re.compile(r"\{\{\s*block:([a-z_]+)\s*\}\}")
 

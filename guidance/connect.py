@@ -9,6 +9,10 @@ from api import ratelimit
 from api.jsonapi import exceptions
 from api.jsonapi.pagination import DEFAULT_PER_PAGE, MAX_PER_PAGE
 from api.tokens import PREFIX_LENGTH, TOKEN_START
+from api.v3.urls import RESOURCES
+from guidance.tables import table
+
+BASE = "/api/v3/"
 
 
 def token_format_markdown() -> str:
@@ -42,3 +46,17 @@ def page_sizes_markdown() -> str:
         f"`page[per_page]` defaults to {DEFAULT_PER_PAGE:,} rows and is capped at {MAX_PER_PAGE:,}; `page[page]` "
         "starts at 1, and a page past the end is empty (200 with no rows)."
     )
+
+
+def path_styles_markdown() -> str:
+    """Both path styles (decision D1), from the API's routes."""
+    rows = []
+    single = []
+    for prefix, alias, _viewset, basename in RESOURCES:
+        if alias is None:
+            single.append(f"`{BASE}{prefix}`")
+            continue
+        rows.append((basename.replace("-", " ") + "s", f"`{BASE}{prefix}`", f"`{BASE}{alias}`"))
+        if basename == "participant":  # transfers are read under the participants' paths
+            rows.append(("transfers", f"`{BASE}{prefix}/transfers`", f"`{BASE}{alias}/transfers`"))
+    return table(("resources", "path", "also served at"), rows) + f"\nThese have one path each: {', '.join(single)}.\n"
