@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from guidance import pages, release_notes
+from guidance import pages, release_notes, search
 
 FEED_TYPE = "application/atom+xml"
 
@@ -30,6 +30,19 @@ def page(request: HttpRequest, slug: str = "") -> HttpResponse:
         request,
         "guidance/page.html",
         {"page": rendered, "navigation": navigation, "section": "guidance"},
+    )
+
+
+@require_safe
+def search_page(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")[: search.MAX_QUERY].strip()
+    urls = {page.slug: _url(page) for page in pages.PAGES}
+    results = search.search(query, urls) if query else []
+    navigation = [{"url": _url(other), "name": other.nav, "current": False} for other in pages.PAGES]
+    return render(
+        request,
+        "guidance/search.html",
+        {"query": query, "results": results, "navigation": navigation, "section": "guidance", "on_search_page": True},
     )
 
 

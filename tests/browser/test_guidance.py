@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 # WCAG 2.2 A and AA, and axe's best practices.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-URLS = ["/", *page_urls()]
+URLS = ["/", *page_urls(), "/api/guidance/search?q=clawback"]
 
 
 def axe_violations(page: Page) -> list[dict]:
@@ -30,7 +30,7 @@ def axe_violations(page: Page) -> list[dict]:
 
 
 def _name(url: str) -> str:
-    return url.strip("/").replace("/", "-") or "start"
+    return url.split("?")[0].strip("/").replace("/", "-") or "start"
 
 
 @pytest.mark.parametrize("url", URLS, ids=_name)

@@ -105,3 +105,28 @@ def test_a_page_is_rendered_once_per_day_not_per_request(client, monkeypatch):
     monkeypatch.setattr(pages, "build_page", lambda slug: pytest.fail("rendered again"))
 
     assert client.get("/api/guidance/glossary").status_code == 200
+
+
+def test_search_finds_the_sections_holding_every_word_and_links_to_them(client):
+    response = client.get("/api/guidance/search", {"q": "evidence_held retained-2"})
+
+    links = [link for link in parse(response.content.decode()).links if link.startswith("/api/guidance/declarations#")]
+    assert response.status_code == 200
+    assert "/api/guidance/declarations#evidence" in links
+    target = parse(client.get("/api/guidance/declarations").content.decode())
+    assert {link.split("#")[1] for link in links} <= target.ids
+
+
+def test_search_escapes_the_query_and_finds_nothing_for_unknown_words(client):
+    response = client.get("/api/guidance/search", {"q": "<script>zzzzqqq</script>"})
+
+    assert b"<script>zzzzqqq" not in response.content
+    assert b"0 sections found" in response.content
+
+
+def test_search_without_a_query_shows_the_form(client):
+    response = client.get("/api/guidance/search")
+
+    assert response.status_code == 200
+    assert b'name="q"' in response.content
+    assert b"found for" not in response.content
