@@ -7,8 +7,7 @@ INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve test lint fmt migrate seed reset tokens schema fuzz bench ci clean
-
+.PHONY: install run serve test lint fmt migrate seed reset tokens schema guidance-examples vendor fuzz bench ci clean
 SIZE ?= small
 
 # Development settings (DEBUG, and with it SANDBOX and the development SECRET_KEY) only for the development
@@ -68,6 +67,18 @@ fmt: install
 
 schema: install
 	$(MANAGE) spectacular --api-version v3 --validate --fail-on-warn --file api/v3/openapi.yaml
+
+# The example 422 bodies on the declarations guidance page, recorded from the declaration service and the API
+# (a test fails when they drift; commit guidance/content/declaration_examples.json).
+guidance-examples: install
+	GUIDANCE_RECORD_EXAMPLES=1 $(BIN)/pytest -q -p no:cacheprovider -p no:xdist tests/guidance/test_declaration_examples.py
+
+# Vendored npm packages (needs npm and the registry; the result is committed, so nothing else needs either):
+# govuk-frontend's CSS, fonts and images for the guidance pages, axe-core for the browser tests.
+GOVUK_FRONTEND_VERSION := 6.6.0
+AXE_CORE_VERSION := 4.14.1
+vendor:
+	guidance/vendor.sh $(GOVUK_FRONTEND_VERSION) $(AXE_CORE_VERSION)
 
 # Contract fuzzing: schemathesis against a live production server on a temporary PostgreSQL database.
 fuzz: install

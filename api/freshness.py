@@ -34,6 +34,8 @@ from ecf.models import (
 )
 from partnerships.models import Partnership, ProviderRelationship
 
+Touched = tuple[QuerySet[Any], ...]
+
 
 def touch(*querysets: QuerySet[Any]) -> None:
     now = timezone.now()
@@ -45,8 +47,8 @@ def _participants_of_records(record_ids: Iterable[object]) -> QuerySet[Participa
     return Participant.objects.filter(training_records__in=list(record_ids)).distinct()
 
 
-def _training_record(record: TrainingRecord) -> None:
-    touch(Participant.objects.filter(pk=record.participant_id))
+def _training_record(record: TrainingRecord) -> Touched:
+    return (Participant.objects.filter(pk=record.participant_id),)
 
 
 def _remember_partnership(sender: type[Model], instance: TrainingPeriod, raw: bool = False, **kwargs: Any) -> None:
@@ -57,9 +59,9 @@ def _remember_partnership(sender: type[Model], instance: TrainingPeriod, raw: bo
         )
 
 
-def _training_period(period: TrainingPeriod) -> None:
+def _training_period(period: TrainingPeriod) -> Touched:
     partnerships = {period.partnership_id, getattr(period, "_previous_partnership_id", None)} - {None}
-    touch(
+    return (
         _participants_of_records([period.training_record_id]),
         # Other providers' declarations for the record become visible to (or hidden from) this provider.
         Declaration.objects.filter(training_record_id=period.training_record_id),
@@ -69,58 +71,60 @@ def _training_period(period: TrainingPeriod) -> None:
     )
 
 
-def _status_change(change: TrainingStatusChange) -> None:
-    touch(_participants_of_records([change.training_record_id]))
+def _status_change(change: TrainingStatusChange) -> Touched:
+    return (_participants_of_records([change.training_record_id]),)
 
 
-def _mentor_assignment(assignment: MentorAssignment) -> None:
+def _mentor_assignment(assignment: MentorAssignment) -> Touched:
     # The ECT shows its mentor_id; the mentor may appear or vanish as an unfunded mentor.
-    touch(_participants_of_records([assignment.ect_id, assignment.mentor_id]))
+    return (_participants_of_records([assignment.ect_id, assignment.mentor_id]),)
 
 
-def _id_change(change: ParticipantIdChange) -> None:
-    touch(Participant.objects.filter(pk=change.participant_id))
+def _id_change(change: ParticipantIdChange) -> Touched:
+    return (Participant.objects.filter(pk=change.participant_id),)
 
 
-def _school(school: School) -> None:
-    touch(
+def _school(school: School) -> Touched:
+    return (
         Participant.objects.filter(training_records__training_periods__school=school).distinct(),
         Partnership.objects.filter(school=school),
     )
 
 
-def _school_cohort(school_cohort: SchoolCohort) -> None:
+def _school_cohort(school_cohort: SchoolCohort) -> Touched:
     # Partnerships show the school's induction tutor for their cohort.
-    touch(Partnership.objects.filter(school_id=school_cohort.school_id, cohort_id=school_cohort.cohort_id))
+    return (Partnership.objects.filter(school_id=school_cohort.school_id, cohort_id=school_cohort.cohort_id),)
 
 
-def _delivery_partner(delivery_partner: DeliveryPartner) -> None:
-    touch(Partnership.objects.filter(delivery_partner=delivery_partner))
+def _delivery_partner(delivery_partner: DeliveryPartner) -> Touched:
+    return (Partnership.objects.filter(delivery_partner=delivery_partner),)
 
 
-def _partnership(partnership: Partnership) -> None:
+def _partnership(partnership: Partnership) -> Touched:
     # Its participants show its delivery partner, and vanish from the provider while it is challenged;
     # the school shows whether it is in a partnership.
-    touch(
+    return (
         Participant.objects.filter(training_records__training_periods__partnership=partnership).distinct(),
         Declaration.objects.filter(training_record__training_periods__partnership=partnership).distinct(),
         School.objects.filter(pk=partnership.school_id),
     )
 
 
-def _provider_relationship(relationship: ProviderRelationship) -> None:
-    touch(DeliveryPartner.objects.filter(pk=relationship.delivery_partner_id))
+def _provider_relationship(relationship: ProviderRelationship) -> Touched:
+    return (DeliveryPartner.objects.filter(pk=relationship.delivery_partner_id),)
 
 
-def _lead_provider(lead_provider: LeadProvider) -> None:
+def _lead_provider(lead_provider: LeadProvider) -> Touched:
     # Declarations show the provider's name, and so do transfers (the participant's updated_at).
-    touch(
+    return (
         Declaration.objects.filter(lead_provider=lead_provider),
         Participant.objects.filter(training_records__training_periods__lead_provider=lead_provider).distinct(),
     )
 
 
-TOUCHES: dict[type[Model], Callable[[Any], None]] = {
+# The change paths, as data: a write of each model (key) moves `api_updated_at` of the rows its function returns.
+# The guidance pages list them (guidance/sync.py) by the querysets' models.
+TOUCHES: dict[type[Model], Callable[[Any], Touched]] = {
     TrainingRecord: _training_record,
     TrainingPeriod: _training_period,
     TrainingStatusChange: _status_change,
@@ -137,7 +141,7 @@ TOUCHES: dict[type[Model], Callable[[Any], None]] = {
 
 def _on_write(sender: type[Model], instance: Model, raw: bool = False, **kwargs: Any) -> None:
     if not raw:  # fixtures loading
-        TOUCHES[sender](instance)
+        touch(*TOUCHES[sender](instance))
 
 
 def connect() -> None:

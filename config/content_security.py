@@ -4,6 +4,8 @@
   nothing, so a response opened in a browser can run nothing either.
 - The API documentation (Swagger UI, ReDoc): its own scripts and styles, and the inline ones these pages are
   made of (both start themselves from an inline script; ReDoc also runs a worker from a blob).
+- The guidance pages (`/api/guidance/`): only their own styles, images and fonts; no script at all, no inline
+  style (their diagrams are inline SVG drawn with presentation attributes).
 - Everything else (the back office): only its own scripts, styles, images and fonts; inline styles allowed
   (the admin's widgets set some), inline scripts not.
 
@@ -24,11 +26,15 @@ DOCS_POLICY = (
     f"img-src 'self' data:; worker-src 'self' blob:; {_EVERYWHERE}"
 )
 PAGE_POLICY = f"default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; {_EVERYWHERE}"
+GUIDANCE_POLICY = f"default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; {_EVERYWHERE}"
+GUIDANCE_PREFIX = "/api/guidance/"
 
 
 def policy_for(path: str, content_type: str) -> str:
     if path.startswith("/api/docs/"):
         return DOCS_POLICY
+    if path.startswith(GUIDANCE_PREFIX) and content_type.startswith("text/html"):
+        return GUIDANCE_POLICY
     if path.startswith("/api/") or "json" in content_type:
         return API_POLICY
     return PAGE_POLICY

@@ -67,7 +67,8 @@ INSTALLED_APPS = [
     "sandbox",
     "api",
     "config.apps.ConfigConfig",  # the project's own system checks (config/checks.py)
-]
+    "guidance",  # public guidance pages for lead providers (/api/guidance/)
+
 
 MIDDLEWARE = [
     # Outermost: every response carries X-Request-ID, every log line the request's id, one access line each.
@@ -249,7 +250,23 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lead provider API",
-    "DESCRIPTION": "API for lead providers of early career teacher training.",
+    "DESCRIPTION": "\n".join(
+        [
+            "API for lead providers of early career teacher training: sync participants, schools, delivery partners,",
+            "partnerships, transfers and unfunded mentors; submit and void declarations; act on participants; read",
+            "statements and what they pay.",
+            "",
+            "**Start with the [guidance for lead providers](/api/guidance/)**: how to connect, the API's IDs",
+            "explained, states, schedules and milestone windows, declaration rules with example errors, statements",
+            "and payment dates, and how to test in the sandbox. Its facts are generated from the code that enforces",
+            "them. [Release notes](/api/guidance/release-notes) are also an",
+            "[Atom feed](/api/guidance/release-notes.atom).",
+            "",
+            "- Authenticate with `Authorization: Bearer <token>`; rate limits are reported in `RateLimit-*` headers.",
+            "- Follow `links.next` to sync a whole list exactly once; send `If-None-Match` to poll cheaply.",
+            "- In the sandbox only, the `X-With-Server-Date` header makes a request act at another moment.",
+        ]
+    ),
     "VERSION": "3.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v3",
@@ -261,6 +278,10 @@ SPECTACULAR_SETTINGS = {
     },
     "AUTHENTICATION_WHITELIST": [],
     "PREPROCESSING_HOOKS": ["api.v3.schema.exclude_alias_paths"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.v3.schema.document_sandbox_clock",
+    ],
     # Swagger UI and ReDoc are served from local assets: the machines have no internet.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -98,3 +98,31 @@ class CachedSchemaView(SpectacularAPIView):
         return Response(
             built_document(self.api_version), headers={"Content-Disposition": f'inline; filename="{filename}"'}
         )
+
+
+SANDBOX_CLOCK = {
+    "name": "X-With-Server-Date",
+    "in": "header",
+    "required": False,
+    "description": "Sandbox only (decision D18): the request acts as if now were this moment (RFC 3339, such as "
+    "`2025-10-01T10:00:00Z`): milestone windows, future-date checks, statement choice and statuses that follow "
+    "the calendar use it, for this request only. Ignored outside the sandbox. A value that is not an RFC 3339 "
+    "date and time answers 400.",
+    "schema": {"type": "string", "format": "date-time"},
+}
+
+
+def document_sandbox_clock(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """Every v3 operation reads the request clock (`api.middleware.SandboxClockMiddleware` sets it for any API
+    request), so each documents the sandbox's clock header and the 400 a malformed value gets."""
+    for item in result.get("paths", {}).values():
+        for operation in item.values():
+            operation.setdefault("parameters", []).append(SANDBOX_CLOCK)
+            operation["responses"].setdefault(
+                "400",
+                {
+                    "content": {"application/vnd.api+json": {"schema": {"$ref": "#/components/schemas/Errors"}}},
+                    "description": "",
+                },
+            )
+    return result

@@ -441,22 +441,29 @@ def _normalised_evidence(evidence_held: str | None, *, cohort: Cohort, declarati
     return evidence_held or ""
 
 
-def _accepted_evidence(record: TrainingRecord, declaration_type: str) -> frozenset[str]:
-    if not record.cohort.detailed_evidence_types:
-        return EVIDENCE_BEFORE_2025
+def accepted_evidence(*, detailed_evidence_types: bool, is_ect: bool, declaration_type: str) -> frozenset[str] | None:
+    """The `evidence_held` values a declaration may carry (D10), or None when none is asked for: `started`
+    before detailed evidence (2025). The rule table the guidance pages show is read from here."""
+    if not detailed_evidence_types:
+        return None if declaration_type == DeclarationType.STARTED else EVIDENCE_BEFORE_2025
     if declaration_type == DeclarationType.RETAINED_2:
         return EVIDENCE_OF_ENGAGEMENT
     if declaration_type == DeclarationType.COMPLETED:
-        return EVIDENCE_OF_ENGAGEMENT | {EvidenceHeld.ONE_TERM_INDUCTION} if record.is_ect else EVIDENCE_OF_ENGAGEMENT
+        return EVIDENCE_OF_ENGAGEMENT | {EvidenceHeld.ONE_TERM_INDUCTION} if is_ect else EVIDENCE_OF_ENGAGEMENT
     return EVIDENCE_OF_TRAINING
 
 
 def _check_evidence(record: TrainingRecord, *, declaration_type: str, evidence_held: str, errors: Errors) -> None:
-    if not record.cohort.detailed_evidence_types and declaration_type == DeclarationType.STARTED:
+    accepted = accepted_evidence(
+        detailed_evidence_types=record.cohort.detailed_evidence_types,
+        is_ect=record.is_ect,
+        declaration_type=declaration_type,
+    )
+    if accepted is None:
         return
     if not evidence_held:
         errors["evidence_held"].append(EVIDENCE_MISSING)
-    elif evidence_held not in (accepted := _accepted_evidence(record, declaration_type)):
+    elif evidence_held not in accepted:
         listed = ", ".join(value for value in EvidenceHeld.values if value in accepted)
         errors["evidence_held"].append(EVIDENCE_NOT_AVAILABLE.format(accepted=listed))
 
