@@ -8,6 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run serve test lint fmt migrate seed reset tokens schema guidance-examples vendor fuzz bench ci clean
+
 SIZE ?= small
 
 # Development settings (DEBUG, and with it SANDBOX and the development SECRET_KEY) only for the development

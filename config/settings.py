@@ -68,7 +68,7 @@ INSTALLED_APPS = [
     "api",
     "config.apps.ConfigConfig",  # the project's own system checks (config/checks.py)
     "guidance",  # public guidance pages for lead providers (/api/guidance/)
-
+]
 
 MIDDLEWARE = [
     # Outermost: every response carries X-Request-ID, every log line the request's id, one access line each.
