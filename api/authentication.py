@@ -8,6 +8,7 @@ from rest_framework.request import Request
 
 from api.jsonapi.exceptions import InvalidToken
 from api.models import ApiToken
+from api.ratelimit import SEEN_TOKENS
 from api.tokens import api_token_authenticate
 from ecf.models import LeadProvider
 
@@ -35,7 +36,7 @@ class LeadProviderTokenAuthentication(BaseAuthentication):
             plaintext = parts[1].decode("ascii")
         except UnicodeDecodeError as error:
             raise AuthenticationFailed() from error
-        token = api_token_authenticate(plaintext)
+        token = api_token_authenticate(plaintext, seen=getattr(request._request, SEEN_TOKENS, None))
         if token is None:
             raise InvalidToken()
         return LeadProviderPrincipal(token.lead_provider), token

@@ -10,7 +10,7 @@ Every request under /api/ (except the documentation under /api/docs/) counts aga
   404) counts against its client IP's budget, `API_RATE_LIMIT_PER_IP` per window.
 
 A token's counter exists only once the token was found live (one indexed read, on its first request of a
-window), so the limiter never keeps a counter per made-up header value, and made-up tokens share their
+window, which authentication then reuses rather than reading the token again), so the limiter never keeps a counter per made-up header value, and made-up tokens share their
 address's budget instead of each bringing a fresh one. A token revoked during a window keeps its counter until
 the window ends; its 401s count against the address too.
 
@@ -42,7 +42,7 @@ from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 
 from api.jsonapi.exceptions import JSON_API, error_body
-from api.tokens import api_token_is_live, token_digest
+from api.tokens import live_token, token_digest
 
 logger = logging.getLogger(__name__)
 
@@ -139,11 +139,17 @@ def client_ip_address(request: HttpRequest) -> str | None:
         return None
 
 
-def _is_live(digest: str) -> bool:
+# Where the limiter leaves its token lookup on the request (digest -> live token or None), for authentication.
+SEEN_TOKENS = "api_tokens_seen"
+
+
+def _is_live(request: HttpRequest, digest: str) -> bool:
     try:
-        return api_token_is_live(digest)
+        token = live_token(digest)
     except DatabaseError:  # the view will answer 503; until then the request counts against its address
         return False
+    setattr(request, SEEN_TOKENS, {digest: token})
+    return token is not None
 
 
 def is_rate_limited(path: str) -> bool:
@@ -188,7 +194,7 @@ class RateLimitMiddleware:
         digest = token_digest(token_part(header)) if header else None
         ip = client_ip(request)
         try:
-            counted_token, usage = self._count(digest, ip)
+            counted_token, usage = self._count(request, digest, ip)
         except Exception:
             logger.exception("Rate limiting is unavailable (cache error): the request goes through unlimited")
             return self.get_response(request)
@@ -201,9 +207,9 @@ class RateLimitMiddleware:
         _set_headers(response, usage)
         return response
 
-    def _count(self, digest: str | None, ip: str) -> tuple[bool, Usage]:
+    def _count(self, request: HttpRequest, digest: str | None, ip: str) -> tuple[bool, Usage]:
         """Count the request against its token (True) or its address (False)."""
-        if digest and (has_counter(TOKEN, digest) or _is_live(digest)):
+        if digest and (has_counter(TOKEN, digest) or _is_live(request, digest)):
             return True, count_request(TOKEN, digest, settings.API_RATE_LIMIT_PER_TOKEN)
         return False, count_request(IP, ip, settings.API_RATE_LIMIT_PER_IP)
 

@@ -7,6 +7,7 @@ Only HMAC-SHA256(SECRET_KEY, token) is stored, so a database leak reveals no usa
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -75,15 +76,17 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_is_live(digest: str) -> bool:
-    """Whether a live token has this digest (`token_digest`): one indexed read, nothing written."""
-    return ApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True).exists()
+def live_token(digest: str) -> ApiToken | None:
+    """The live token with this digest (`token_digest`), with its lead provider: one indexed read, nothing
+    written. The rate limiter's lookup, which authentication then reuses (`api_token_authenticate`'s `seen`)."""
+    return ApiToken.objects.select_related("lead_provider").filter(token_hash=digest, revoked_at__isnull=True).first()
 
 
-def api_token_authenticate(plaintext: str) -> ApiToken | None:
-    """Return the live token matching `plaintext` (with its lead provider), or None."""
+def api_token_authenticate(plaintext: str, *, seen: Mapping[str, ApiToken | None] | None = None) -> ApiToken | None:
+    """Return the live token matching `plaintext` (with its lead provider), or None. `seen` holds lookups this
+    request already made (digest -> `live_token`), so a request reads its token once."""
     digest = token_digest(plaintext)
-    token = ApiToken.objects.select_related("lead_provider").filter(token_hash=digest, revoked_at__isnull=True).first()
+    token = seen[digest] if seen is not None and digest in seen else live_token(digest)
     # The index lookup finds the row; the final comparison runs in constant time all the same.
     if token is None or not hmac.compare_digest(token.token_hash, digest):
         return None
