@@ -20,6 +20,7 @@ from guidance import (
 BLOCKS: dict[str, Callable[[], str]] = {
     "token_format": connect.token_format_markdown,
     "unauthorised_body": connect.unauthorised_markdown,
+    "invalid_token_body": connect.invalid_token_markdown,
     "not_found_body": connect.not_found_markdown,
     "too_many_requests_body": connect.too_many_requests_markdown,
     "identifiers_summary": identifiers_page.summary_markdown,

@@ -31,6 +31,10 @@ def unauthorised_markdown() -> str:
     return _json(exceptions.UNAUTHORISED)
 
 
+def invalid_token_markdown() -> str:
+    return _json(exceptions.INVALID_TOKEN)
+
+
 def not_found_markdown() -> str:
     return _json(exceptions.error_body((exceptions.NOT_FOUND_TITLE, exceptions.NOT_FOUND_DETAIL)))
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from ecf import clock
 from ecf.choices import DeclarationState, FundingEligibility
-from finance.calculators import money
+from ecf.money import format_money
 from finance.choices import StatementStatus
 from finance.services.statements import statement_breakdown
 from tests.ecf.factories import DeclarationFactory, LeadProviderFactory, ParticipantFactory, TrainingRecordFactory
@@ -114,12 +114,12 @@ def test_finance_authorise_a_statement_after_reading_its_totals(page: Page, sign
             payment_statement=statement,
             state=DeclarationState.PAYABLE,
         )
-    total = money(statement_breakdown(statement=statement).total)
+    total = format_money(statement_breakdown(statement=statement).total)
 
     sign_in("finance")
     choose_action(page, "/admin/finance/statement/", "Capita", statement.pk, "Authorise for payment")
     review = page.locator(".authorisation")
-    expect(review.get_by_role("heading", name="Statement total")).to_have_text(f"Statement total: £{total}")
+    expect(review.get_by_role("heading", name="Statement total")).to_have_text(f"Statement total: {total}")
     expect(review).to_contain_text("Declarations it pays (2)")
     expect(review).to_contain_text("Grace Hopper")
     page.check("input[name=checks_done]")

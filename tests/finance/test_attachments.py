@@ -39,7 +39,8 @@ from tests.finance.factories import AdjustmentFactory, BandFactory, ContractFact
 pytestmark = pytest.mark.django_db
 
 DECLARATIONS = reverse("admin:ecf_declaration_changelist")
-STATEMENTS = reverse("admin:finance_statement_changelist")
+# Every statement, not only current work (the list's default): actions run on the rows of the list they are posted from.
+STATEMENTS = reverse("admin:finance_statement_changelist") + "?work=all"
 
 
 def _open_statement_for(declaration: Declaration, **fields: object) -> Statement:

@@ -289,7 +289,8 @@ def test_a_run_for_a_day_before_the_last_run_says_the_last_day_run() -> None:
         "mark_statements_payable: ok, 0 statement(s) moved to payable (last run for 2026-03-04, after 2020-01-01)\n"
         "touch_participants: ok, 0 participant(s) touched (last run for 2026-03-04, after 2020-01-01)\n"
         "touch_partnerships: ok, 0 partnership(s) touched (last run for 2026-03-04, after 2020-01-01)\n"
-        "Daily jobs for 2020-01-01: 3 of 3 ok.\n"
+        "check_finance_integrity: ok, no finance integrity violations (last run for 2026-03-04, after 2020-01-01)\n"
+        "Daily jobs for 2020-01-01: 4 of 4 ok.\n"
     )
     assert dict(JobRun.objects.values_list("name", "last_run_on")) == dict.fromkeys(JOB_NAMES, TODAY)
 
