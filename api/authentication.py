@@ -7,6 +7,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from api.models import ApiToken
+from api.ratelimit import FOUND_TOKEN
 from api.tokens import api_token_authenticate
 from ecf.models import LeadProvider
 
@@ -34,7 +35,7 @@ class LeadProviderTokenAuthentication(BaseAuthentication):
             plaintext = parts[1].decode("ascii")
         except UnicodeDecodeError as error:
             raise AuthenticationFailed() from error
-        token = api_token_authenticate(plaintext)
+        token = api_token_authenticate(plaintext, found=getattr(request._request, FOUND_TOKEN, None))
         if token is None:
             raise AuthenticationFailed()
         return LeadProviderPrincipal(token.lead_provider), token

@@ -48,17 +48,21 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_is_live(digest: str) -> bool:
-    """Whether a live token has this digest (`token_digest`): one indexed read, nothing written."""
-    return ApiToken.objects.filter(token_hash=digest, revoked_at__isnull=True).exists()
-
-
-def api_token_authenticate(plaintext: str) -> ApiToken | None:
-    """Return the live token matching `plaintext` (with its lead provider), or None."""
-    digest = token_digest(plaintext)
+def api_token_find(digest: str) -> ApiToken | None:
+    """The live token whose digest (`token_digest`) this is, with its lead provider, or None. Reads only."""
     token = ApiToken.objects.select_related("lead_provider").filter(token_hash=digest, revoked_at__isnull=True).first()
     # The index lookup finds the row; the final comparison runs in constant time all the same.
     if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    return token
+
+
+def api_token_authenticate(plaintext: str, *, found: ApiToken | None = None) -> ApiToken | None:
+    """Return the live token matching `plaintext` (with its lead provider), or None, and note its use. `found`:
+    the live token already read for this request (by the rate limiter), which saves reading it again."""
+    digest = token_digest(plaintext)
+    token = found if found is not None and found.token_hash == digest else api_token_find(digest)
+    if token is None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
