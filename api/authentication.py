@@ -8,7 +8,7 @@ from rest_framework.request import Request
 
 from api.jsonapi.exceptions import InvalidToken
 from api.models import ApiToken
-from api.ratelimit import SEEN_TOKENS
+from api.ratelimit import FOUND_TOKEN
 from api.tokens import api_token_authenticate
 from ecf.models import LeadProvider
 
@@ -36,7 +36,7 @@ class LeadProviderTokenAuthentication(BaseAuthentication):
             plaintext = parts[1].decode("ascii")
         except UnicodeDecodeError as error:
             raise AuthenticationFailed() from error
-        token = api_token_authenticate(plaintext, seen=getattr(request._request, SEEN_TOKENS, None))
+        token = api_token_authenticate(plaintext, found=getattr(request._request, FOUND_TOKEN, None))
         if token is None:
             raise InvalidToken()
         return LeadProviderPrincipal(token.lead_provider), token

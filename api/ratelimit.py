@@ -9,10 +9,10 @@ Every request under /api/ (except the documentation under /api/docs/) counts aga
 - every other request (no Authorization header, or one without a live token, whatever the answer: a 401, a
   404) counts against its client IP's budget, `API_RATE_LIMIT_PER_IP` per window.
 
-A token's counter exists only once the token was found live (one indexed read, on its first request of a
-window, which authentication then reuses rather than reading the token again), so the limiter never keeps a counter per made-up header value, and made-up tokens share their
-address's budget instead of each bringing a fresh one. A token revoked during a window keeps its counter until
-the window ends; its 401s count against the address too.
+A token's counter exists only once the token was found live (on its first request of a window, by a read that
+authentication then reuses), so the limiter never keeps a counter per made-up header value, and made-up tokens
+share their address's budget instead of each bringing a fresh one. A token revoked during a window keeps its
+counter until the window ends; its 401s count against the address too.
 
 Windows are fixed and aligned to multiples of `API_RATE_LIMIT_WINDOW_SECONDS` since the epoch, so every
 app server counts into the same cache key for the same window: with Redis as the cache, they share one
@@ -42,14 +42,17 @@ from django.http import HttpRequest, JsonResponse
 from django.http.response import HttpResponseBase
 
 from api.jsonapi.exceptions import JSON_API, error_body
-from api.tokens import live_token, token_digest
+from api.models import ApiToken
+from api.tokens import api_token_find, token_digest
 
 logger = logging.getLogger(__name__)
 
 KEY_PREFIX = "ratelimit"
 TOKEN = "token"
 IP = "ip"
-MAX_IP_LENGTH = 100  # an unparsable forwarded entry is kept as text, cut to this length
+MAX_IP_LENGTH = 100
+# The request attribute holding the live token the limiter read, which authentication then need not read again.
+FOUND_TOKEN = "rate_limit_found_token"  # an unparsable forwarded entry is kept as text, cut to this length
 
 
 @dataclass(frozen=True)
@@ -139,17 +142,11 @@ def client_ip_address(request: HttpRequest) -> str | None:
         return None
 
 
-# Where the limiter leaves its token lookup on the request (digest -> live token or None), for authentication.
-SEEN_TOKENS = "api_tokens_seen"
-
-
-def _is_live(request: HttpRequest, digest: str) -> bool:
+def _live_token(digest: str) -> ApiToken | None:
     try:
-        token = live_token(digest)
+        return api_token_find(digest)
     except DatabaseError:  # the view will answer 503; until then the request counts against its address
-        return False
-    setattr(request, SEEN_TOKENS, {digest: token})
-    return token is not None
+        return None
 
 
 def is_rate_limited(path: str) -> bool:
@@ -209,7 +206,13 @@ class RateLimitMiddleware:
 
     def _count(self, request: HttpRequest, digest: str | None, ip: str) -> tuple[bool, Usage]:
         """Count the request against its token (True) or its address (False)."""
-        if digest and (has_counter(TOKEN, digest) or _is_live(request, digest)):
+        if digest and not has_counter(TOKEN, digest):
+            token = _live_token(digest)
+            if token is not None:
+                setattr(request, FOUND_TOKEN, token)
+            else:
+                digest = None
+        if digest:
             return True, count_request(TOKEN, digest, settings.API_RATE_LIMIT_PER_TOKEN)
         return False, count_request(IP, ip, settings.API_RATE_LIMIT_PER_IP)
 

@@ -7,7 +7,6 @@ Only HMAC-SHA256(SECRET_KEY, token) is stored, so a database leak reveals no usa
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
 from datetime import timedelta
 
 from django.conf import settings
@@ -76,19 +75,21 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def live_token(digest: str) -> ApiToken | None:
-    """The live token with this digest (`token_digest`), with its lead provider: one indexed read, nothing
-    written. The rate limiter's lookup, which authentication then reuses (`api_token_authenticate`'s `seen`)."""
-    return ApiToken.objects.select_related("lead_provider").filter(token_hash=digest, revoked_at__isnull=True).first()
-
-
-def api_token_authenticate(plaintext: str, *, seen: Mapping[str, ApiToken | None] | None = None) -> ApiToken | None:
-    """Return the live token matching `plaintext` (with its lead provider), or None. `seen` holds lookups this
-    request already made (digest -> `live_token`), so a request reads its token once."""
-    digest = token_digest(plaintext)
-    token = seen[digest] if seen is not None and digest in seen else live_token(digest)
+def api_token_find(digest: str) -> ApiToken | None:
+    """The live token whose digest (`token_digest`) this is, with its lead provider, or None. Reads only."""
+    token = ApiToken.objects.select_related("lead_provider").filter(token_hash=digest, revoked_at__isnull=True).first()
     # The index lookup finds the row; the final comparison runs in constant time all the same.
     if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    return token
+
+
+def api_token_authenticate(plaintext: str, *, found: ApiToken | None = None) -> ApiToken | None:
+    """Return the live token matching `plaintext` (with its lead provider), or None, and note its use. `found`:
+    the live token already read for this request (by the rate limiter), which saves reading it again."""
+    digest = token_digest(plaintext)
+    token = found if found is not None and found.token_hash == digest else api_token_find(digest)
+    if token is None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
