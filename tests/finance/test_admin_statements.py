@@ -184,7 +184,7 @@ def test_pricing_with_the_newest_contract_asks_for_confirmation_and_a_reason(cli
     statement = StatementFactory.create()
     newer = contract_copy_as_new_version(contract=statement.contract)
     chosen = {"action": "price_with_newest_contract", "_selected_action": [statement.pk]}
-    url = reverse("admin:finance_statement_changelist")
+    url = reverse("admin:finance_statement_changelist") + "?work=all"  # any statement, not only current work
 
     page = client.post(url, chosen).content.decode()
     statement.refresh_from_db()
