@@ -104,6 +104,17 @@ class HistoryAdmin(RelatedChoicesMixin, SimpleHistoryAdmin):
             raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def act_on_each(self, request: HttpRequest, rows: list[Any], act: Callable[[Any], str]) -> None:
+        """Run an action's service on each chosen row: `act` returns what was done (a success message) or raises
+        the service's refusal, shown as an error naming the row; one row's refusal does not stop the others."""
+        for row in rows:
+            try:
+                done = act(row)
+            except ValidationError as error:
+                self.message_user(request, f"{row}: {' '.join(error.messages)}", messages.ERROR)
+            else:
+                self.message_user(request, done, messages.SUCCESS)
+
     def action_page(
         self,
         request: HttpRequest,

@@ -431,17 +431,14 @@ class StatementAdmin(HistoryAdmin):
         statements = list(queryset.select_related("lead_provider", "cohort", "contract"))
         form = AuthoriseForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            for statement in statements:
-                try:
-                    statement_authorise_payment(
-                        statement=statement,
-                        authorised_by=request.user.get_username(),
-                        reason=form.cleaned_data["reason"],
-                    )
-                except ValidationError as error:
-                    self.message_user(request, f"{statement}: {' '.join(error.messages)}", messages.ERROR)
-                else:
-                    self.message_user(request, f"{statement}: authorised for payment.", messages.SUCCESS)
+
+            def authorise(statement: Statement) -> str:
+                statement_authorise_payment(
+                    statement=statement, authorised_by=request.user.get_username(), reason=form.cleaned_data["reason"]
+                )
+                return f"{statement}: authorised for payment."
+
+            self.act_on_each(request, statements, authorise)
             return None
         return self.action_page(
             request,
@@ -465,20 +462,17 @@ class StatementAdmin(HistoryAdmin):
         )
         form = AttachToProviderForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            for statement in statements:
-                try:
-                    attached = statement_attach_to_provider(
-                        statement=statement,
-                        lead_provider=form.cleaned_data["lead_provider"],
-                        reason=form.cleaned_data["reason"],
-                        attached_by=request.user.get_username(),
-                    )
-                except ValidationError as error:
-                    self.message_user(request, f"{statement}: {' '.join(error.messages)}", messages.ERROR)
-                else:
-                    self.message_user(
-                        request, f"{attached.name}: now {attached}, priced with {attached.contract}.", messages.SUCCESS
-                    )
+
+            def attach(statement: Statement) -> str:
+                attached = statement_attach_to_provider(
+                    statement=statement,
+                    lead_provider=form.cleaned_data["lead_provider"],
+                    reason=form.cleaned_data["reason"],
+                    attached_by=request.user.get_username(),
+                )
+                return f"{attached.name}: now {attached}, priced with {attached.contract}."
+
+            self.act_on_each(request, statements, attach)
             return None
         return self.action_page(
             request,

@@ -1,6 +1,5 @@
 from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
@@ -57,17 +56,16 @@ class PartnershipAdmin(HistoryAdmin):
         partnerships = list(queryset.select_related("school", "lead_provider", "cohort"))
         form = ChallengeForm(request.POST if "confirm" in request.POST else None)
         if form.is_bound and form.is_valid():
-            for partnership in partnerships:
-                try:
-                    partnership_challenge(
-                        partnership=partnership,
-                        reason=form.cleaned_data["reason"],
-                        recorded_by=request.user.get_username(),
-                    )
-                except ValidationError as error:
-                    self.message_user(request, f"{partnership}: {' '.join(error.messages)}", messages.ERROR)
-                    continue
-                self.message_user(request, f"{partnership}: challenged.", messages.SUCCESS)
+
+            def challenge(partnership: Partnership) -> str:
+                partnership_challenge(
+                    partnership=partnership,
+                    reason=form.cleaned_data["reason"],
+                    recorded_by=request.user.get_username(),
+                )
+                return f"{partnership}: challenged."
+
+            self.act_on_each(request, partnerships, challenge)
             return None
         return self.action_page(
             request,
