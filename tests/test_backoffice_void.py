@@ -72,15 +72,10 @@ def test_a_confirmed_void_is_the_providers_own_and_names_the_staff_member(client
 
 def test_a_paid_declaration_awaits_clawback_on_the_providers_next_statement(client, finance):
     declaration = DeclarationFactory.create(paid=True)
-    deadline = clock.today() + dt.timedelta(days=10)
-    payment = deadline + dt.timedelta(days=25)
     next_statement = StatementFactory.create(
         lead_provider=declaration.lead_provider,
         cohort=declaration.cohort,
-        deadline_date=deadline,
-        payment_date=payment,
-        year=payment.year,
-        month=payment.month,
+        cut_off=clock.today() + dt.timedelta(days=10),
     )
 
     response = confirm(client, declaration)

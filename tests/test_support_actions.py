@@ -136,15 +136,8 @@ def _confirm(admin_client, record, eligibility="eligible", reason="DQT check pas
 
 def test_record_eligibility_confirmed_pays_the_waiting_declarations(admin_client):
     record, declaration = _waiting_declaration()
-    deadline = clock.today() + dt.timedelta(days=10)
-    payment = deadline + dt.timedelta(days=25)
     statement = StatementFactory.create(
-        lead_provider=declaration.lead_provider,
-        cohort=record.cohort,
-        deadline_date=deadline,
-        payment_date=payment,
-        year=payment.year,
-        month=payment.month,
+        lead_provider=declaration.lead_provider, cohort=record.cohort, cut_off=clock.today() + dt.timedelta(days=10)
     )
 
     response = _confirm(admin_client, record)

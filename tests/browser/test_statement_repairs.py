@@ -57,15 +57,8 @@ def test_finance_move_a_payment_after_a_preview_and_a_warning(page: Page, sign_i
     first = declaration.payment_statement
     assert first is not None
     BandFactory.create(contract=first.contract, per_participant=Decimal("1000"))
-    cut_off = clock.today() + dt.timedelta(days=30)
-    paid_on = cut_off + dt.timedelta(days=25)
     target = StatementFactory.create(
-        lead_provider=provider,
-        cohort=declaration.cohort,
-        year=paid_on.year,
-        month=paid_on.month,
-        deadline_date=cut_off,
-        payment_date=paid_on,
+        lead_provider=provider, cohort=declaration.cohort, cut_off=clock.today() + dt.timedelta(days=30)
     )
 
     sign_in("finance")
@@ -140,15 +133,8 @@ def test_finance_attach_a_declaration_found_by_trn_from_the_statement_page(page:
         funding_eligibility=FundingEligibility.ELIGIBLE,
     )
     declaration = DeclarationFactory.create(training_record=record, lead_provider=provider)  # submitted, missed
-    cut_off = clock.today() + dt.timedelta(days=30)
-    paid_on = cut_off + dt.timedelta(days=25)
     statement = StatementFactory.create(
-        lead_provider=provider,
-        cohort=declaration.cohort,
-        year=paid_on.year,
-        month=paid_on.month,
-        deadline_date=cut_off,
-        payment_date=paid_on,
+        lead_provider=provider, cohort=declaration.cohort, cut_off=clock.today() + dt.timedelta(days=30)
     )
     BandFactory.create(contract=statement.contract, per_participant=Decimal("1000"))
 

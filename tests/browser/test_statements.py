@@ -37,15 +37,11 @@ def make_statements() -> list:
             (today + dt.timedelta(days=150), StatementStatus.OPEN),
             (today - dt.timedelta(days=400), StatementStatus.PAID),
         ):
-            payment_date = deadline + dt.timedelta(days=25)
             statement = StatementFactory.create(
                 lead_provider=provider,
                 cohort=cohort,
                 contract=contract,
-                year=payment_date.year,
-                month=payment_date.month,
-                deadline_date=deadline,
-                payment_date=payment_date,
+                cut_off=deadline,
                 status=status,
                 marked_as_paid_at=dt.datetime(2025, 1, 1, tzinfo=dt.UTC) if status == StatementStatus.PAID else None,
             )

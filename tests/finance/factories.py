@@ -71,6 +71,8 @@ class StatementFactory(factory.django.DjangoModelFactory[Statement]):
     class Params:
         # Months counted from January after the cohort's start year; a sequence keeps them distinct.
         month_index = factory.Sequence(lambda n: n)
+        # Or a cut-off day: paid 25 days later, and named by the month it is paid in, as the calendar does.
+        cut_off = None
         payable = factory.Trait(status=StatementStatus.PAYABLE)
         paid = factory.Trait(status=StatementStatus.PAID, marked_as_paid_at=factory.LazyFunction(timezone.now))
 
@@ -81,10 +83,14 @@ class StatementFactory(factory.django.DjangoModelFactory[Statement]):
         lead_provider=factory.SelfAttribute("..lead_provider"),
         cohort=factory.SelfAttribute("..cohort"),
     )
-    year = factory.LazyAttribute(lambda o: o.cohort.start_year + 1 + o.month_index // 12)
-    month = factory.LazyAttribute(lambda o: o.month_index % 12 + 1)
-    deadline_date = factory.LazyAttribute(lambda o: dt.date(o.year, o.month, 1) - dt.timedelta(days=1))
-    payment_date = factory.LazyAttribute(lambda o: dt.date(o.year, o.month, 25))
+    year = factory.LazyAttribute(
+        lambda o: o.payment_date.year if o.cut_off else o.cohort.start_year + 1 + o.month_index // 12
+    )
+    month = factory.LazyAttribute(lambda o: o.payment_date.month if o.cut_off else o.month_index % 12 + 1)
+    deadline_date = factory.LazyAttribute(lambda o: o.cut_off or dt.date(o.year, o.month, 1) - dt.timedelta(days=1))
+    payment_date = factory.LazyAttribute(
+        lambda o: o.cut_off + dt.timedelta(days=25) if o.cut_off else dt.date(o.year, o.month, 25)
+    )
     output_fee = True
     status = StatementStatus.OPEN
     marked_as_paid_at = None

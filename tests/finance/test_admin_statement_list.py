@@ -50,12 +50,8 @@ def finance() -> Client:
 
 def statement(deadline: dt.date, status: str = StatementStatus.OPEN, **kwargs: Any) -> Statement:
     """A statement whose cut-off is `deadline`, paid 25 days later, with a band to price declarations."""
-    payment_date = deadline + dt.timedelta(days=25)
     made = StatementFactory.create(
-        year=payment_date.year,
-        month=payment_date.month,
-        deadline_date=deadline,
-        payment_date=payment_date,
+        cut_off=deadline,
         status=status,
         marked_as_paid_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC) if status == StatementStatus.PAID else None,
         **kwargs,

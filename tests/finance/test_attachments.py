@@ -45,10 +45,10 @@ STATEMENTS = reverse("admin:finance_statement_changelist") + "?work=all"
 
 def _open_statement_for(declaration: Declaration, **fields: object) -> Statement:
     """An open statement of the declaration's provider and cohort, its cut-off a month ahead."""
-    cut_off = clock.today() + dt.timedelta(days=30)
-    dates = {"deadline_date": cut_off, "payment_date": cut_off + dt.timedelta(days=25)}
     return StatementFactory.create(
-        lead_provider=declaration.lead_provider, cohort=declaration.cohort, **{**dates, **fields}
+        lead_provider=declaration.lead_provider,
+        cohort=declaration.cohort,
+        **{"cut_off": clock.today() + dt.timedelta(days=30), **fields},
     )
 
 

@@ -130,16 +130,7 @@ def trained(
 
 
 def open_statement(provider: LeadProvider, cohort: Cohort, deadline: dt.date, **fields: Any) -> Statement:
-    payment = deadline + dt.timedelta(days=25)
-    return StatementFactory.create(
-        lead_provider=provider,
-        cohort=cohort,
-        year=payment.year,
-        month=payment.month,
-        deadline_date=deadline,
-        payment_date=payment,
-        **fields,
-    )
+    return StatementFactory.create(lead_provider=provider, cohort=cohort, cut_off=deadline, **fields)
 
 
 def next_statement(provider: LeadProvider, record: TrainingRecord) -> Statement:
