@@ -35,10 +35,9 @@ def test_merge_asks_which_participant_to_keep_and_why(admin_client):
     assert Participant.objects.count() == 2
 
 
-def test_merge_confirmed_merges_and_says_so(admin_client):
-    keep, duplicate = ect().participant, mentor().participant
-
-    response = admin_client.post(
+def _confirm_merge(client, keep, duplicate):
+    """Confirm "Merge duplicates" for the pair, keeping `keep`, with a reason."""
+    return client.post(
         PARTICIPANTS,
         {
             "action": "merge_duplicates",
@@ -49,6 +48,12 @@ def test_merge_confirmed_merges_and_says_so(admin_client):
         },
         follow=True,
     )
+
+
+def test_merge_confirmed_merges_and_says_so(admin_client):
+    keep, duplicate = ect().participant, mentor().participant
+
+    response = _confirm_merge(admin_client, keep, duplicate)
 
     assert messages_of(response) == [f"{duplicate.pk} merged into {keep} ({keep.pk})."]
     assert list(Participant.objects.all()) == [keep]
@@ -61,17 +66,7 @@ def test_merge_confirmed_merges_and_says_so(admin_client):
 def test_merge_refused_shows_the_reason_and_changes_nothing(admin_client):
     keep, duplicate = ect().participant, ect().participant
 
-    response = admin_client.post(
-        PARTICIPANTS,
-        {
-            "action": "merge_duplicates",
-            "_selected_action": [keep.pk, duplicate.pk],
-            "keep": keep.pk,
-            "reason": "same TRN",
-            "confirm": "Merge",
-        },
-        follow=True,
-    )
+    response = _confirm_merge(admin_client, keep, duplicate)
 
     assert messages_of(response) == [
         "Both participants have an ECT training record: decide which is right before merging."
@@ -199,17 +194,7 @@ def test_finance_staff_merge_duplicates(client):
     keep, duplicate = ect().participant, mentor().participant
 
     assert merge_offered(client)
-    response = client.post(
-        PARTICIPANTS,
-        {
-            "action": "merge_duplicates",
-            "_selected_action": [keep.pk, duplicate.pk],
-            "keep": keep.pk,
-            "reason": "same TRN",
-            "confirm": "Merge",
-        },
-        follow=True,
-    )
+    response = _confirm_merge(client, keep, duplicate)
 
     assert messages_of(response) == [f"{duplicate.pk} merged into {keep} ({keep.pk})."]
     assert list(Participant.objects.all()) == [keep]
