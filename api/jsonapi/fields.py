@@ -15,9 +15,11 @@ class UtcDateTimeField(serializers.DateTimeField):
         super().__init__(format=RFC3339_UTC, default_timezone=UTC, **kwargs)
 
     def to_representation(self, value: datetime | None) -> Any:
-        if value is None:
-            return None
-        return value.astimezone(UTC).strftime(RFC3339_UTC)
+        return None if value is None else rfc3339_utc(value)
+
+
+def rfc3339_utc(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(RFC3339_UTC)
 
 
 class CohortField(serializers.CharField):

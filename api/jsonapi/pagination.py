@@ -126,14 +126,14 @@ class JsonApiPagination(BasePagination):
         ]
 
 
-def _encode(sort_keys: list[SortKey], row: Model) -> str:
+def _encode(sort_keys: list[SortKey], row: Model | dict[str, Any]) -> str:
     values = [_value_of(row, key.field) for key in sort_keys]
     payload = {"k": [key.expression for key in sort_keys], "v": values}
     return signing.dumps(payload, salt=CURSOR_SALT, compress=True)
 
 
-def _value_of(row: Model, field: str) -> Any:
-    value = getattr(row, field)
+def _value_of(row: Model | dict[str, Any], field: str) -> Any:
+    value = row[field] if isinstance(row, dict) else getattr(row, field)
     return value.isoformat() if hasattr(value, "isoformat") else str(value) if value is not None else None
 
 

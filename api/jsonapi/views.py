@@ -1,6 +1,7 @@
 """The base of every v3 resource view: authentication, scoping to the calling provider, lists with
 filters, sort and pagination, single resources by id, all in the contract's envelope."""
 
+from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
@@ -32,9 +33,14 @@ class ResourceViewSet(GenericViewSet):
         return parse_sort(self.request.query_params.get("sort"), self.sort_fields, self.default_sort)
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        rows = self.paginate_queryset(queryset)
+        rows = self.requested_page(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(rows, many=True).data)
+
+    def requested_page(self, queryset: QuerySet[Any]) -> Sequence[Any]:
+        """The rows of `queryset` on the page asked for, filtered and sorted as asked."""
+        rows = self.paginate_queryset(self.filter_queryset(queryset))
+        assert rows is not None, "every list is paginated (DEFAULT_PAGINATION_CLASS)"
+        return rows
 
     def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return Response({"data": self.get_serializer(self.get_object()).data})

@@ -76,14 +76,22 @@ class TrainingPeriod(BaseModel):
             raise ValidationError({"partnership": "The partnership must be with the period's school."})
 
     def participant_status(self, today: date) -> ParticipantStatus:
-        """The school-controlled status shown to providers, as of `today` (domain rules §2.2)."""
-        if self.end_date is not None:
-            return ParticipantStatus.LEAVING if self.end_date > today else ParticipantStatus.LEFT
-        if self.start_date > today:
-            return ParticipantStatus.JOINING
-        if self.induction_status == InductionStatus.WITHDRAWN:
-            return ParticipantStatus.WITHDRAWN
-        return ParticipantStatus.ACTIVE
+        return participant_status(
+            start_date=self.start_date, end_date=self.end_date, induction_status=self.induction_status, today=today
+        )
+
+
+def participant_status(
+    *, start_date: date, end_date: date | None, induction_status: str, today: date
+) -> ParticipantStatus:
+    """The school-controlled status shown to providers for a period, as of `today` (domain rules §2.2)."""
+    if end_date is not None:
+        return ParticipantStatus.LEAVING if end_date > today else ParticipantStatus.LEFT
+    if start_date > today:
+        return ParticipantStatus.JOINING
+    if induction_status == InductionStatus.WITHDRAWN:
+        return ParticipantStatus.WITHDRAWN
+    return ParticipantStatus.ACTIVE
 
 
 class MentorAssignment(BaseModel):

@@ -14,8 +14,8 @@ the latest creation). Periods the provider holds in a challenged partnership are
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, NamedTuple
 
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
@@ -30,6 +30,7 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
+from ecf.selectors.values import among
 
 # The order that puts a training record's latest period first (domain rules §2.2).
 LATEST_PERIOD_FIRST = (
@@ -108,6 +109,12 @@ def visible_training_record_list(*, lead_provider: LeadProvider) -> QuerySet[Tra
     return TrainingRecord.objects.filter(Exists(periods.filter(training_record=OuterRef("pk"))))
 
 
+def visible_participant_list(*, lead_provider: LeadProvider) -> QuerySet[Participant]:
+    """The participants visible to `lead_provider` (see the module docstring), nothing fetched with them."""
+    periods = provider_period_list(lead_provider=lead_provider)
+    return Participant.objects.filter(Exists(periods.filter(training_record__participant=OuterRef("pk"))))
+
+
 def participant_list(*, lead_provider: LeadProvider, today: date | None = None) -> QuerySet[Participant]:
     """The participants visible to `lead_provider` (see the module docstring), with everything their
     enrolments show prefetched for `participant_enrolments`, in a fixed number of queries: the provider's
@@ -149,9 +156,7 @@ def participant_list(*, lead_provider: LeadProvider, today: date | None = None) 
         )
         .order_by("created_at", "id")
     )
-    return Participant.objects.filter(
-        Exists(periods.filter(training_record__participant=OuterRef("pk")))
-    ).prefetch_related(
+    return visible_participant_list(lead_provider=lead_provider).prefetch_related(
         Prefetch("training_records", queryset=records, to_attr="provider_training_records"),
         # Into a list (`to_attr`): prefetching into the related manager would build a queryset per participant.
         Prefetch(
@@ -254,7 +259,157 @@ def _mentor_id(record: Any, *, today: date) -> uuid.UUID | None:
     next one to start. Always None for a mentor's record."""
     if record.participant_type != ParticipantType.ECT:
         return None
-    assignments: list[MentorAssignment] = record.current_mentor_assignments
-    started = [a for a in assignments if a.start_date <= today]
-    chosen = started[-1] if started else (assignments[0] if assignments else None)
-    return chosen.mentor_participant_id if chosen is not None else None  # type: ignore[attr-defined]
+    assignments: list[Any] = record.current_mentor_assignments
+    return _current_mentor([(a.start_date, a.mentor_participant_id) for a in assignments], today=today)
+
+
+# The participants list read as values (tuples) rather than model objects, for the API's list pages: the same
+# rows as `participant_list` and `participant_enrolments`, without building some fifteen thousand model objects
+# and running the prefetch machinery over them for a full page (issue #16).
+
+PARTICIPANT_VALUES = ("id", "created_at", "api_updated_at", "full_name", "trn", "trn_validated")
+
+
+class EnrolmentValues(NamedTuple):
+    """A visible training record read through the provider's latest visible period for it."""
+
+    participant_id: uuid.UUID
+    training_record_id: uuid.UUID
+    email: str
+    participant_type: str
+    working_pattern: str
+    cohort_year: int
+    funding_eligibility: str
+    pupil_premium_uplift: bool
+    sparsity_uplift: bool
+    schedule_identifier: str
+    created_at: datetime
+    induction_end_date: date | None
+    most_recent_induction_period_end_date: date | None
+    induction_start_date: date | None
+    mentor_funding_end_date: date | None
+    cohort_changed_after_payments_frozen: bool
+    mentor_ineligible_reason: str
+    # The period's:
+    school_urn: str
+    delivery_partner_id: uuid.UUID | None
+    start_date: date
+    end_date: date | None
+    training_status: str
+    induction_status: str
+
+
+# EnrolmentValues' fields as read from a training period, in the same order.
+_ENROLMENT_COLUMNS = (
+    "training_record__participant_id",
+    "training_record_id",
+    "training_record__email",
+    "training_record__participant_type",
+    "training_record__working_pattern",
+    "training_record__cohort__start_year",
+    "training_record__funding_eligibility",
+    "training_record__pupil_premium_uplift",
+    "training_record__sparsity_uplift",
+    "training_record__schedule__identifier",
+    "training_record__created_at",
+    "training_record__induction_end_date",
+    "training_record__most_recent_induction_period_end_date",
+    "training_record__induction_start_date",
+    "training_record__mentor_funding_end_date",
+    "training_record__cohort_changed_after_payments_frozen",
+    "training_record__mentor_ineligible_reason",
+    "school__urn",
+    "partnership__delivery_partner_id",
+    "start_date",
+    "end_date",
+    "training_status",
+    "induction_status",
+)
+
+
+class StatusChangeValues(NamedTuple):
+    reason: str
+    changed_at: datetime
+
+
+class EnrolmentRow(NamedTuple):
+    """What `Enrolment` tells, as values."""
+
+    values: EnrolmentValues
+    mentor_id: uuid.UUID | None
+    # The provider's latest withdrawal or deferral of the record, when the period is withdrawn or deferred.
+    status_change: StatusChangeValues | None
+
+
+class IdChangeValues(NamedTuple):
+    from_participant_id: uuid.UUID
+    to_participant_id: uuid.UUID
+    created_at: datetime
+
+
+def participant_enrolment_rows(
+    *, lead_provider: LeadProvider, participant_ids: list[uuid.UUID], today: date
+) -> dict[uuid.UUID, list[EnrolmentRow]]:
+    """The enrolments of each of `participant_ids` visible to `lead_provider` (oldest record first), as
+    `participant_enrolments` reads them; three queries whatever the number of participants."""
+    page = among(participant_ids)
+    periods = (
+        provider_period_list(lead_provider=lead_provider)
+        .filter(training_record__participant_id__in=page)
+        .order_by("training_record__created_at", "training_record_id", *LATEST_PERIOD_FIRST)
+        .values_list(*_ENROLMENT_COLUMNS)
+    )
+    latest: dict[uuid.UUID, EnrolmentValues] = {}
+    for row in periods:  # the first row of each record is its latest period
+        if row[1] not in latest:
+            latest[row[1]] = EnrolmentValues._make(row)
+
+    changes: dict[tuple[uuid.UUID, str], StatusChangeValues] = {}
+    for record_id, status, reason, changed_at in (
+        TrainingStatusChange.objects.filter(lead_provider=lead_provider, training_record__participant_id__in=page)
+        .order_by("-changed_at", "-created_at", "-id")
+        .values_list("training_record_id", "training_status", "reason", "changed_at")
+    ):
+        changes.setdefault((record_id, status), StatusChangeValues(reason, changed_at))
+
+    assignments: dict[uuid.UUID, list[tuple[date, uuid.UUID]]] = {}
+    for ect_id, start_date, mentor_participant_id in (
+        current_mentor_assignment_list(today=today)
+        .filter(ect__participant_id__in=page)
+        .order_by("start_date")
+        .values_list("ect_id", "start_date", "mentor__participant_id")
+    ):
+        assignments.setdefault(ect_id, []).append((start_date, mentor_participant_id))
+
+    enrolments: dict[uuid.UUID, list[EnrolmentRow]] = {}
+    for values in latest.values():
+        mentor_id = None
+        if values.participant_type == ParticipantType.ECT:
+            mentor_id = _current_mentor(assignments.get(values.training_record_id, []), today=today)
+        status_change = None
+        if values.training_status != TrainingStatus.ACTIVE:
+            status_change = changes.get((values.training_record_id, values.training_status))
+        enrolments.setdefault(values.participant_id, []).append(EnrolmentRow(values, mentor_id, status_change))
+    return enrolments
+
+
+def _current_mentor(assignments: list[tuple[date, uuid.UUID]], *, today: date) -> uuid.UUID | None:
+    """`_mentor_id` for assignments read as (start date, mentor participant id), earliest first."""
+    started = [mentor for start_date, mentor in assignments if start_date <= today]
+    if started:
+        return started[-1]
+    return assignments[0][1] if assignments else None
+
+
+def participant_id_change_rows(*, participant_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[IdChangeValues]]:
+    """The id changes of each of `participant_ids`, oldest first; one query."""
+    changes: dict[uuid.UUID, list[IdChangeValues]] = {}
+    for participant_id, from_participant_id, to_participant_id, created_at in (
+        ParticipantIdChange.objects.filter(participant_id__in=among(participant_ids))
+        .order_by("created_at", "id")
+        .values_list("participant_id", "from_participant_id", "to_participant_id", "created_at")
+    ):
+        changes.setdefault(participant_id, []).append(
+            IdChangeValues(from_participant_id, to_participant_id, created_at)
+        )
+    return changes

@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from api.jsonapi.requests import validated_attributes
 from api.jsonapi.views import ResourceViewSet
+from api.v3.documents.declarations import DECLARATION_VALUES, declaration_documents
 from api.v3.filters.declarations import DeclarationFilter
 from api.v3.schema import ERRORS_CREATE, ERRORS_LIST, ERRORS_SHOW, ErrorsSerializer, single
 from api.v3.serializers.declarations import (
@@ -76,6 +77,12 @@ class ParticipantDeclarationViewSet(ResourceViewSet):
 
     def get_queryset(self) -> QuerySet[Any]:
         return declaration_list(lead_provider=self.lead_provider).only(*ParticipantDeclarationSerializer.columns)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Read as values straight into the documents (`api.v3.documents`), not through the serializer."""
+        queryset = declaration_list(lead_provider=self.lead_provider).values(*DECLARATION_VALUES)
+        rows = self.requested_page(queryset)
+        return self.get_paginated_response(declaration_documents(rows))
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         attributes = validated_attributes(ParticipantDeclarationCreateSerializer, request)

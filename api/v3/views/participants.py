@@ -12,6 +12,7 @@ from rest_framework.response import Response
 
 from api.jsonapi.requests import validated_attributes
 from api.jsonapi.views import ResourceViewSet
+from api.v3.documents.participants import participant_documents
 from api.v3.filters.participants import ParticipantFilter
 from api.v3.schema import (
     ERRORS_LIST,
@@ -30,7 +31,8 @@ from api.v3.serializers.participants import (
     ParticipantWithdrawRequestSerializer,
     ParticipantWithdrawSerializer,
 )
-from ecf.selectors.participants import participant_list
+from ecf import clock
+from ecf.selectors.participants import PARTICIPANT_VALUES, participant_list, visible_participant_list
 from ecf.services.participants import (
     participant_change_schedule,
     participant_defer,
@@ -88,6 +90,13 @@ class ParticipantViewSet(ResourceViewSet):
 
     def get_queryset(self) -> QuerySet[Any]:
         return participant_list(lead_provider=self.lead_provider)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Read as values straight into the documents (`api.v3.documents`), not through the serializer."""
+        queryset = visible_participant_list(lead_provider=self.lead_provider).values(*PARTICIPANT_VALUES)
+        rows = self.requested_page(queryset)
+        documents = participant_documents(rows, lead_provider=self.lead_provider, today=clock.today())
+        return self.get_paginated_response(documents)
 
     @_action_schema(
         "Withdraw a participant",

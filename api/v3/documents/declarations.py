@@ -1,0 +1,56 @@
+from collections.abc import Sequence
+from typing import Any
+
+from api.jsonapi.fields import rfc3339_utc
+from api.v3.serializers.declarations import PAID_STATES
+
+# What a declaration document reads, as `values()` of `declaration_list`: the serializer's columns, the id and
+# the submitting provider's name.
+DECLARATION_VALUES = (
+    "id",
+    "participant_id",
+    "declaration_type",
+    "declaration_date",
+    "course_identifier",
+    "state",
+    "api_updated_at",
+    "created_at",
+    "delivery_partner_id",
+    "payment_statement_id",
+    "clawback_statement_id",
+    "ineligible_reason",
+    "mentor_id",
+    "pupil_premium_uplift",
+    "sparsity_uplift",
+    "evidence_held",
+    "lead_provider_name",
+)
+
+
+def declaration_documents(rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """`ParticipantDeclarationSerializer`'s documents for a page of declarations read with `DECLARATION_VALUES`."""
+    return [
+        {
+            "id": row["id"],
+            "type": "participant-declaration",
+            "attributes": {
+                "participant_id": row["participant_id"],
+                "declaration_type": row["declaration_type"],
+                "declaration_date": rfc3339_utc(row["declaration_date"]),
+                "course_identifier": row["course_identifier"],
+                "state": row["state"],
+                "updated_at": rfc3339_utc(row["api_updated_at"]),
+                "created_at": rfc3339_utc(row["created_at"]),
+                "delivery_partner_id": row["delivery_partner_id"],
+                "statement_id": row["payment_statement_id"],
+                "clawback_statement_id": row["clawback_statement_id"],
+                "ineligible_for_funding_reason": row["ineligible_reason"] or None,
+                "mentor_id": row["mentor_id"],
+                "uplift_paid": row["state"] in PAID_STATES and (row["pupil_premium_uplift"] or row["sparsity_uplift"]),
+                "evidence_held": row["evidence_held"] or None,
+                "has_passed": None,
+                "lead_provider_name": row["lead_provider_name"],
+            },
+        }
+        for row in rows
+    ]

@@ -1,0 +1,61 @@
+"""The list pages' documents built from values (`api.v3.documents`) are the serializers' documents, byte for byte,
+on every participant and declaration every provider sees in a seeded sandbox (its scenarios cover withdrawals,
+deferrals, mentors, transfers, merged duplicates, other providers' declarations and every declaration state).
+
+The seed runs once for the module, inside a transaction rolled back when the module ends."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from api.jsonapi.renderers import JsonApiRenderer
+from api.v3.documents.declarations import DECLARATION_VALUES, declaration_documents
+from api.v3.documents.participants import participant_documents
+from api.v3.serializers.declarations import ParticipantDeclarationSerializer
+from api.v3.serializers.participants import ParticipantSerializer
+from ecf import clock
+from ecf.models import LeadProvider
+from ecf.selectors.declarations import declaration_list
+from ecf.selectors.participants import PARTICIPANT_VALUES, participant_list, visible_participant_list
+from sandbox.seed import seed_sandbox
+
+pytestmark = pytest.mark.django_db
+render = JsonApiRenderer().render
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_sandbox(today=timezone.localdate())
+        yield
+        transaction.set_rollback(True)
+
+
+def _by_id(documents: Any) -> dict[str, bytes]:
+    return {str(document["id"]): render(document) for document in documents}
+
+
+def test_participant_documents_are_the_serializers(seeded: None) -> None:
+    compared = 0
+    for provider in LeadProvider.objects.all():
+        today = clock.today()
+        rows = list(visible_participant_list(lead_provider=provider).values(*PARTICIPANT_VALUES))
+        from_values = _by_id(participant_documents(rows, lead_provider=provider, today=today))
+        serialized = ParticipantSerializer(participant_list(lead_provider=provider, today=today), many=True).data
+        assert from_values == _by_id(serialized), provider.name
+        compared += len(from_values)
+    assert compared > 500
+
+
+def test_declaration_documents_are_the_serializers(seeded: None) -> None:
+    compared = 0
+    for provider in LeadProvider.objects.all():
+        declarations = declaration_list(lead_provider=provider)
+        from_values = _by_id(declaration_documents(list(declarations.values(*DECLARATION_VALUES))))
+        serialized = ParticipantDeclarationSerializer(declarations, many=True).data
+        assert from_values == _by_id(serialized), provider.name
+        compared += len(from_values)
+    assert compared > 500
