@@ -22,8 +22,11 @@ class Target:
     limit: float
     on: Literal["ratio", "value"] = "ratio"
 
-    def describe(self, unit: str) -> str:
-        return f"≤ {self.limit:g}x floor" if self.on == "ratio" else f"≤ {self.limit:g} {unit}"
+    def describe(self, unit: str, *, higher_is_better: bool = False) -> str:
+        if self.on == "value":
+            return f"≤ {self.limit:g} {unit}"
+        # A rate's ratio is floor / value: at most `limit` means a value of at least 1 / `limit` times the floor's.
+        return f"value ≥ {1 / self.limit:g}x floor" if higher_is_better else f"≤ {self.limit:g}x floor"
 
 
 @dataclass
@@ -59,7 +62,7 @@ class Figure:
     def as_json(self) -> dict[str, Any]:
         return {
             **asdict(self),
-            "target": self.target.describe(self.unit) if self.target else None,
+            "target": self.target.describe(self.unit, higher_is_better=self.higher_is_better) if self.target else None,
             "ratio": self.ratio,
             "met": self.met,
         }
@@ -125,7 +128,7 @@ def _row(figure: Figure) -> tuple[str, str, str, str, str, str]:
         _quantity(figure.value, figure.unit),
         _quantity(figure.floor, figure.unit) if figure.floor is not None else "",
         f"{ratio:.2f}x" if ratio is not None else "",
-        figure.target.describe(figure.unit) if figure.target else "",
+        figure.target.describe(figure.unit, higher_is_better=figure.higher_is_better) if figure.target else "",
         met,
     )
 

@@ -7,7 +7,10 @@ class EcfConfig(AppConfig):
     verbose_name = "Training and participants"
 
     def ready(self) -> None:
+        from ecf import lookups
         from ecf.roles import sync_staff_roles
+
+        lookups.register()  # field__any_of (ecf/lookups.py)
 
         # The staff role groups and their permissions follow ecf/roles.py after every migrate (and flush).
         post_migrate.connect(sync_staff_roles, sender=self, dispatch_uid="ecf.roles.sync_staff_roles")

@@ -18,7 +18,7 @@ from bench.stats import percentile
 PARTICIPANTS = "/api/v3/participants/ecf"
 DECLARATIONS = "/api/v3/participant-declarations"
 FULL_PAGES = {"page[per_page]": "3000"}
-SYNC_TARGET = Target(3)
+SYNC_TARGET = Target(2)
 MEMORY_TARGET = Target(300, on="value")
 CHANGED_FRACTION = 0.01
 RANDOM_PAGES = 200

@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bench.client import HttpClient
-from bench.report import Figure, Report
+from bench.report import Figure, Report, Target
 from bench.stats import percentile, rate
 from ecf.choices import (
     LIVE_DECLARATION_STATES,
@@ -32,6 +32,11 @@ from ecf.choices import (
 from ecf.models import Cohort, Declaration, LeadProvider, Milestone, TrainingPeriod, TrainingRecord
 from finance.selectors import next_output_statement
 from finance.services.declarations import declaration_create
+
+# Issue #16: at least 0.8 times the floor's declarations per second (a rate's ratio is floor / value), and a p95
+# within three times the floor's.
+WRITES_THROUGHPUT_TARGET = Target(1.25)
+WRITES_LATENCY_TARGET = Target(3)
 
 DECLARATIONS = "/api/v3/participant-declarations"
 WRITES = 2000
@@ -238,6 +243,7 @@ def writes(report: Report, provider: LeadProvider, port: int, token: str, today:
             rate(count, posting.seconds),
             "decl/s",
             rate(count, sum(rehearsal.seconds)),
+            WRITES_THROUGHPUT_TARGET,
             higher_is_better=True,
             details=details,
         )
@@ -249,6 +255,7 @@ def writes(report: Report, provider: LeadProvider, port: int, token: str, today:
             percentile(posting.latencies, 0.95) * 1000,
             "ms",
             percentile(rehearsal.seconds, 0.95) * 1000,
+            WRITES_LATENCY_TARGET,
             details=details,
         )
     )

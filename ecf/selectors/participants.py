@@ -30,7 +30,6 @@ from ecf.models import (
     TrainingRecord,
     TrainingStatusChange,
 )
-from ecf.selectors.values import among
 
 # The order that puts a training record's latest period first (domain rules §2.2).
 LATEST_PERIOD_FIRST = (
@@ -352,10 +351,9 @@ def participant_enrolment_rows(
 ) -> dict[uuid.UUID, list[EnrolmentRow]]:
     """The enrolments of each of `participant_ids` visible to `lead_provider` (oldest record first), as
     `participant_enrolments` reads them; three queries whatever the number of participants."""
-    page = among(participant_ids)
     periods = (
         provider_period_list(lead_provider=lead_provider)
-        .filter(training_record__participant_id__in=page)
+        .filter(training_record__participant_id__any_of=participant_ids)
         .order_by("training_record__created_at", "training_record_id", *LATEST_PERIOD_FIRST)
         .values_list(*_ENROLMENT_COLUMNS)
     )
@@ -366,7 +364,9 @@ def participant_enrolment_rows(
 
     changes: dict[tuple[uuid.UUID, str], StatusChangeValues] = {}
     for record_id, status, reason, changed_at in (
-        TrainingStatusChange.objects.filter(lead_provider=lead_provider, training_record__participant_id__in=page)
+        TrainingStatusChange.objects.filter(
+            lead_provider=lead_provider, training_record__participant_id__any_of=participant_ids
+        )
         .order_by("-changed_at", "-created_at", "-id")
         .values_list("training_record_id", "training_status", "reason", "changed_at")
     ):
@@ -375,7 +375,7 @@ def participant_enrolment_rows(
     assignments: dict[uuid.UUID, list[tuple[date, uuid.UUID]]] = {}
     for ect_id, start_date, mentor_participant_id in (
         current_mentor_assignment_list(today=today)
-        .filter(ect__participant_id__in=page)
+        .filter(ect__participant_id__any_of=participant_ids)
         .order_by("start_date")
         .values_list("ect_id", "start_date", "mentor__participant_id")
     ):
@@ -405,7 +405,7 @@ def participant_id_change_rows(*, participant_ids: list[uuid.UUID]) -> dict[uuid
     """The id changes of each of `participant_ids`, oldest first; one query."""
     changes: dict[uuid.UUID, list[IdChangeValues]] = {}
     for participant_id, from_participant_id, to_participant_id, created_at in (
-        ParticipantIdChange.objects.filter(participant_id__in=among(participant_ids))
+        ParticipantIdChange.objects.filter(participant_id__any_of=participant_ids)
         .order_by("created_at", "id")
         .values_list("participant_id", "from_participant_id", "to_participant_id", "created_at")
     ):
