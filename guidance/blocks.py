@@ -39,6 +39,7 @@ BLOCKS: dict[str, Callable[[], str]] = {
     "statement_calendar": statements.statement_calendar_markdown,
     "worked_example": statements.worked_example_markdown,
     "scenarios": sandbox.scenarios_markdown,
+    "add_participants_attributes": sandbox.add_participants_attributes_markdown,
     "rate_limits": sandbox.rate_limits_markdown,
     "clock_header": sandbox.clock_header_markdown,
     "release_notes": release_notes.release_notes_markdown,

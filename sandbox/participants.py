@@ -4,9 +4,7 @@ scenarios covering each case a provider's integration must handle."""
 import random
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-
-from django.utils import timezone
+from datetime import date, timedelta
 
 from ecf.calendars import cohort_facts, schedule_milestones
 from ecf.choices import (
@@ -30,14 +28,10 @@ from ecf.models import (
 from finance.choices import StatementStatus
 from sandbox import names
 from sandbox.batch import SeedBatch, seed_id
+from sandbox.history import STATE_FOR_STATEMENT, day_in_window, moment_on
 from sandbox.reference import PartnershipInfo, SeedContext, StatementInfo
 
 ORDINARY_PARTICIPANTS_PER_PROVIDER_AND_COHORT = 8
-STATE_FOR_STATEMENT = {
-    StatementStatus.OPEN: DeclarationState.ELIGIBLE,
-    StatementStatus.PAYABLE: DeclarationState.PAYABLE,
-    StatementStatus.PAID: DeclarationState.PAID,
-}
 # Months after the start declaration at which later milestones are declared when windows are open-ended.
 OPEN_ENDED_OFFSETS = {
     DeclarationType.STARTED: 0,
@@ -51,12 +45,6 @@ OPEN_ENDED_OFFSETS = {
     DeclarationType.EXTENDED_3: 30,
 }
 MENTOR_2025_OFFSETS = {DeclarationType.STARTED: 0, DeclarationType.COMPLETED: 10}
-
-
-def _at(day: date) -> datetime:
-    """Mid-morning London time on `day`; a declaration made today is dated a minute ago, never ahead."""
-    moment = timezone.make_aware(datetime.combine(day, time(10, 30)))
-    return min(moment, timezone.now() - timedelta(minutes=1))
 
 
 def _add_months(day: date, months: int) -> date:
@@ -201,7 +189,7 @@ class ParticipantSeeder:
                 lead_provider_id=self.context.providers[provider or enrolment.provider],
                 training_status=status,
                 reason=reason,
-                changed_at=_at(on),
+                changed_at=moment_on(on),
             )
         )
 
@@ -217,7 +205,7 @@ class ParticipantSeeder:
                 continue
             if milestone.milestone_date is not None:
                 opens = max(milestone.start_date, date(enrolment.year, 9, 1))
-                day = min(opens + timedelta(days=20), milestone.milestone_date)
+                day = day_in_window(opens, milestone.milestone_date)
             else:
                 offsets = MENTOR_2025_OFFSETS if modern_mentor else OPEN_ENDED_OFFSETS
                 day = max(_add_months(anchor, offsets[milestone.declaration_type]), milestone.start_date)
@@ -266,7 +254,7 @@ class ParticipantSeeder:
             cohort_id=self.context.cohorts[year],
             course_identifier="ecf-induction" if is_ect else "ecf-mentor",
             declaration_type=declaration_type,
-            declaration_date=_at(on),
+            declaration_date=moment_on(on),
             evidence_held=evidence,
             state=state,
             delivery_partner_id=enrolment.partnership.delivery_partner_id if enrolment.partnership else None,
@@ -290,7 +278,7 @@ class ParticipantSeeder:
     def void(self, declaration: Declaration, on: date) -> None:
         """Void as the provider would have on `on`: a declaration already paid by then is clawed back on
         the next output statement; any other is simply voided."""
-        declaration.voided_at = _at(on)
+        declaration.voided_at = moment_on(on)
         statement_id = declaration.payment_statement_id
         payment_statement = self.context.statements_by_id[statement_id] if statement_id else None
         if payment_statement is None or not payment_statement.paid_by(on):

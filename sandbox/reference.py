@@ -20,6 +20,7 @@ from partnerships.choices import ChallengeReason, PartnershipStatus
 from partnerships.models import Partnership, ProviderRelationship
 from sandbox import names
 from sandbox.batch import SeedBatch, seed_id
+from sandbox.history import output_statement_for
 
 FIRST_COHORT = 2021
 LAST_COHORT_AT_LEAST = 2026
@@ -81,10 +82,7 @@ class SeedContext:
 
     def output_statement_for(self, provider: str, year: int, on: date) -> StatementInfo | None:
         """The output statement a declaration made on `on` lands on: the first cut-off on or after it."""
-        for statement in self.statements[(provider, year)]:
-            if statement.output_fee and statement.deadline_date >= on:
-                return statement
-        return None
+        return output_statement_for(self.statements[(provider, year)], on)
 
 
 def _aware(day: date) -> datetime:

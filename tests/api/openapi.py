@@ -43,6 +43,12 @@ def _registry() -> Registry:
 
 
 @cache
+def component_validator(name: str) -> jsonschema.Draft202012Validator:
+    """Validates a value against the document's component schema `name` (a request body's parts, say)."""
+    return jsonschema.Draft202012Validator({"$ref": f"urn:openapi#/components/schemas/{name}"}, registry=_registry())
+
+
+@cache
 def _operations() -> list[tuple[re.Pattern[str], str, dict[str, Any]]]:
     operations = []
     for template, item in document()["paths"].items():

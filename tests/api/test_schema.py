@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from tests.api.openapi import DOCUMENT
+from tests.api.openapi import DOCUMENT, component_validator
 
 pytestmark = pytest.mark.django_db
 
@@ -34,3 +34,21 @@ def test_docs_use_local_assets_only(client, path):
     assert "/static/drf_spectacular_sidecar/" in page
     assert "cdn." not in page
     assert "https://" not in page.replace("https://github.com", "")
+
+
+def test_sandbox_declarations_are_documented_as_a_milestone_or_a_milestone_and_its_state():
+    """The sandbox's `declarations` take `"started"` (declared now) or `{"declaration_type", "state"}`: the document
+    says so with a oneOf, so a client generated from it can send either."""
+    validator = component_validator("SandboxParticipantsCreateAttributesRequest")
+
+    assert not list(
+        validator.iter_errors({"declarations": ["started", {"declaration_type": "started", "state": "paid"}]})
+    )
+    for wrong in (
+        {"declaration_type": "started"},
+        {"declaration_type": "started", "state": "voided"},
+        {"declaration_type": "started", "state": "paid", "declaration_date": "2025-10-01T10:00:00Z"},
+        {"declaration_type": "begun", "state": "paid"},
+        "begun",
+    ):
+        assert list(validator.iter_errors({"declarations": [wrong]})), wrong

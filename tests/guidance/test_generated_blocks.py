@@ -126,6 +126,22 @@ def test_a_new_scenario_appears_on_the_sandbox_page(monkeypatch):
     assert "Made up for this test." in html
 
 
+def test_the_sandbox_page_lists_the_add_participants_attributes_as_the_document_describes_them(monkeypatch):
+    assert "paid ones first" in build_page("sandbox-and-testing").html
+    document = copy.deepcopy(openapi.document())
+    attributes = document["components"]["schemas"]["SandboxParticipantsCreateAttributesRequest"]["properties"]
+    attributes["declarations"]["description"] = "Made up for this test."
+    attributes["made_up_attribute"] = {"type": "string", "enum": ["one", "two"], "description": "Another."}
+    monkeypatch.setattr(openapi, "document", lambda: document)
+
+    html = build_page("sandbox-and-testing").html
+
+    assert "Made up for this test." in html
+    assert "paid ones first" not in html
+    assert "made_up_attribute" in html
+    assert re.search(r"Another\. One of <code[^>]*>one</code>, <code[^>]*>two</code>\.", html)
+
+
 def test_the_statement_calendar_follows_its_rules(monkeypatch):
     assert "26 Nov 2023" not in text("statements-and-payment-dates")
     monkeypatch.setattr(statement_calendars, "PAYMENT_DAY", 26)

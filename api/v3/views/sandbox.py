@@ -45,13 +45,15 @@ class SandboxViewSet(ResourceViewSet):
         operation_id="sandbox_participants_create",
         summary="Add test participants",
         description=f"Add up to {MAX_PER_REQUEST} participants you train, in the cohort, schedule, funding and "
-        "training status you choose, optionally with milestones already declared. They are registered at a school "
-        "you partner in the cohort and declared, deferred or withdrawn through the same rules as your own "
-        "requests, so statements and every other endpoint show them as they would show real participants. "
+        "training status you choose, optionally with milestones already declared (now, or in the past and "
+        "already paid or payable). They are registered at a school you partner in the cohort and declared, "
+        "deferred or withdrawn through the same rules as your own requests, so statements and every other "
+        "endpoint show them as they would show real participants. "
         f"Your sandbox holds at most {MAX_PER_PROVIDER} participants you added; `POST /sandbox/reset` removes "
         "them. Answers 200 with the participants as `GET /participants` shows them. Refused (422, nothing "
         "saved; each error titled with the attribute at fault) when a value is not allowed, the school is not "
-        "one you partner in the cohort, or a declaration breaks a rule." + SANDBOX_ONLY,
+        "one you partner in the cohort, or a declaration breaks a rule or cannot have reached the state asked "
+        "for." + SANDBOX_ONLY,
         request=SandboxParticipantsCreateRequestSerializer,
         responses={200: SandboxParticipantsResponseSerializer, **ERRORS_CREATE, **NOT_FOUND_OUTSIDE_SANDBOX},
         tags=["Sandbox"],

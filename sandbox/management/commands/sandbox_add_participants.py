@@ -1,3 +1,5 @@
+from argparse import ArgumentTypeError
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -5,7 +7,23 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ecf.choices import SCHEDULE_IDENTIFIERS, DeclarationType, FundingEligibility, ParticipantType, TrainingStatus
 from ecf.management.providers import lead_provider_named
 from ecf.models import School
-from sandbox.services.participants import MAX_PER_REQUEST, ParticipantSpec, sandbox_participants_create
+from sandbox.services.participants import (
+    MAX_PER_REQUEST,
+    REQUESTABLE_STATES,
+    DeclarationSpec,
+    ParticipantSpec,
+    sandbox_participants_create,
+)
+
+
+def declaration(text: str) -> DeclarationSpec:
+    """`started` (declared now) or `started:paid` (a milestone and the state it has reached)."""
+    declaration_type, _, state = text.partition(":")
+    if declaration_type not in DeclarationType.values:
+        raise ArgumentTypeError(f"{declaration_type!r} is not a milestone: one of {', '.join(DeclarationType.values)}")
+    if state and state not in REQUESTABLE_STATES:
+        raise ArgumentTypeError(f"{state!r} is not a state: one of {', '.join(REQUESTABLE_STATES)}")
+    return DeclarationSpec(declaration_type, state or None)
 
 
 class Command(BaseCommand):
@@ -24,7 +42,13 @@ class Command(BaseCommand):
         parser.add_argument("--school-urn", help="a school the provider partners in the cohort; default: any")
         parser.add_argument("--training-status", choices=TrainingStatus.values, default=TrainingStatus.ACTIVE)
         parser.add_argument(
-            "--declare", action="append", default=[], choices=DeclarationType.values, help="repeat, in order"
+            "--declare",
+            action="append",
+            default=[],
+            type=declaration,
+            metavar="MILESTONE[:STATE]",
+            help="repeat, in the order made: started (declared now), or started:paid with a state (submitted, "
+            "eligible, payable or paid: payable and paid are dated on a past statement of that status)",
         )
 
     def handle(self, *args: object, **options: object) -> None:
