@@ -15,12 +15,10 @@ class UtcDateTimeField(serializers.DateTimeField):
         super().__init__(format=RFC3339_UTC, default_timezone=UTC, **kwargs)
 
     def to_representation(self, value: datetime | None) -> Any:
-        return None if value is None else rfc3339_utc(value)
-
-
-def rfc3339_utc(value: datetime) -> str:
-    # isoformat, not strftime: a third faster (lists write three per row), and it pads years before 1000.
-    return value.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
+        if value is None:
+            return None
+        # isoformat, not strftime: faster, and it pads years before 1000 (as orjson does in the list documents).
+        return value.astimezone(UTC).isoformat(timespec="seconds")[:19] + "Z"
 
 
 class CohortField(serializers.CharField):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from rest_framework.pagination import BasePagination
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -126,14 +126,15 @@ class JsonApiPagination(BasePagination):
         ]
 
 
-def _encode(sort_keys: list[SortKey], row: Model | dict[str, Any]) -> str:
+def _encode(sort_keys: list[SortKey], row: Any) -> str:
     values = [_value_of(row, key.field) for key in sort_keys]
     payload = {"k": [key.expression for key in sort_keys], "v": values}
     return signing.dumps(payload, salt=CURSOR_SALT, compress=True)
 
 
-def _value_of(row: Model | dict[str, Any], field: str) -> Any:
-    value = row[field] if isinstance(row, dict) else getattr(row, field)
+def _value_of(row: Any, field: str) -> Any:
+    """The sort key `field` of a row: a model object, or a named row of `values_list(named=True)`."""
+    value = getattr(row, field)
     return value.isoformat() if hasattr(value, "isoformat") else str(value) if value is not None else None
 
 

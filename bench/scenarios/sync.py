@@ -60,6 +60,7 @@ def full_sync_participants(report: Report, reader: Reader, server: Server) -> in
     """1 and 7: every participant page by page, while sampling the workers' memory. Returns how many
     participants the provider sees."""
     floors.participants(reader.database, provider=reader.provider, today=reader.today)  # warms the cache
+    sync(reader.client, PARTICIPANTS, FULL_PAGES, nested="ecf_enrolments")  # warms the workers, as above
     sampler = MemorySampler(server.worker_pids())
     sampler.start()
     result = _checked(sync(reader.client, PARTICIPANTS, FULL_PAGES, nested="ecf_enrolments"), "participants")
@@ -91,6 +92,7 @@ def full_sync_participants(report: Report, reader: Reader, server: Server) -> in
 
 def full_sync_declarations(report: Report, reader: Reader) -> None:
     floors.declarations(reader.database, provider=reader.provider)  # warms the cache
+    sync(reader.client, DECLARATIONS, FULL_PAGES)  # warms the workers, as above
     result = _checked(sync(reader.client, DECLARATIONS, FULL_PAGES), "declarations")
     floor = floors.declarations(reader.database, provider=reader.provider)
     report.add(

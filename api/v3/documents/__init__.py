@@ -4,5 +4,5 @@ document is built from them) and still write single resources; `tests/api/v3/tes
 equal, byte for byte, on every row of a seeded sandbox. Why: a full page of 3,000 rows through the serializers
 cost several times the database's own time (issue #16).
 
-UUIDs and dates are left to the renderer (orjson writes them as DRF does); date-times are written here, in
-the contract's `Z` form."""
+UUIDs, dates and date-times are left to the renderer, which writes them as the serializers do (see
+`JsonApiRenderer`)."""

@@ -2,7 +2,6 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from api.jsonapi.fields import rfc3339_utc
 from ecf.choices import FundingEligibility, TrainingStatus
 from ecf.models import LeadProvider
 from ecf.models.training import participant_status
@@ -18,34 +17,32 @@ ELIGIBLE_FOR_FUNDING: dict[str, bool] = {
 }  # else null
 
 
-def participant_documents(
-    rows: Sequence[dict[str, Any]], *, lead_provider: LeadProvider, today: date
-) -> list[dict[str, Any]]:
+def participant_documents(rows: Sequence[Any], *, lead_provider: LeadProvider, today: date) -> list[dict[str, Any]]:
     """`ParticipantSerializer`'s documents for a page of participants read with `PARTICIPANT_VALUES`."""
-    ids = [row["id"] for row in rows]
+    ids = [row.id for row in rows]
     enrolments = participant_enrolment_rows(lead_provider=lead_provider, participant_ids=ids, today=today)
     id_changes = participant_id_change_rows(participant_ids=ids)
     documents = []
     for row in rows:
-        trn_validated = row["trn_validated"] if row["trn"] else None
+        trn_validated = row.trn_validated if row.trn else None
         documents.append(
             {
-                "id": row["id"],
+                "id": row.id,
                 "type": "participant",
                 "attributes": {
-                    "full_name": row["full_name"],
-                    "teacher_reference_number": row["trn"] or None,
-                    "updated_at": rfc3339_utc(row["api_updated_at"]),
+                    "full_name": row.full_name,
+                    "teacher_reference_number": row.trn or None,
+                    "updated_at": row.api_updated_at,
                     "ecf_enrolments": [
-                        _enrolment(enrolment, trn_validated, today) for enrolment in enrolments.get(row["id"], ())
+                        _enrolment(enrolment, trn_validated, today) for enrolment in enrolments.get(row.id, ())
                     ],
                     "participant_id_changes": [
                         {
                             "from_participant_id": change.from_participant_id,
                             "to_participant_id": change.to_participant_id,
-                            "changed_at": rfc3339_utc(change.created_at),
+                            "changed_at": change.created_at,
                         }
-                        for change in id_changes.get(row["id"], ())
+                        for change in id_changes.get(row.id, ())
                     ],
                 },
             }
@@ -55,7 +52,7 @@ def participant_documents(
 
 def _enrolment(enrolment: EnrolmentRow, trn_validated: bool | None, today: date) -> dict[str, Any]:
     values, change = enrolment.values, enrolment.status_change
-    status_change = None if change is None else {"reason": change.reason, "date": rfc3339_utc(change.changed_at)}
+    status_change = None if change is None else {"reason": change.reason, "date": change.changed_at}
     return {
         "training_record_id": values.training_record_id,
         "email": values.email,
@@ -79,7 +76,7 @@ def _enrolment(enrolment: EnrolmentRow, trn_validated: bool | None, today: date)
         "delivery_partner_id": values.delivery_partner_id,
         "withdrawal": status_change if values.training_status == TrainingStatus.WITHDRAWN else None,
         "deferral": status_change if values.training_status == TrainingStatus.DEFERRED else None,
-        "created_at": rfc3339_utc(values.created_at),
+        "created_at": values.created_at,
         "induction_end_date": values.induction_end_date,
         "most_recent_induction_period_end_date": values.most_recent_induction_period_end_date,
         "overall_induction_start_date": values.induction_start_date,

@@ -80,7 +80,7 @@ class ParticipantDeclarationViewSet(ResourceViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Read as values straight into the documents (`api.v3.documents`), not through the serializer."""
-        queryset = declaration_list(lead_provider=self.lead_provider).values(*DECLARATION_VALUES)
+        queryset = declaration_list(lead_provider=self.lead_provider).values_list(*DECLARATION_VALUES, named=True)
         rows = self.requested_page(queryset)
         return self.get_paginated_response(declaration_documents(rows))
 

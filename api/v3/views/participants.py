@@ -93,7 +93,9 @@ class ParticipantViewSet(ResourceViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         """Read as values straight into the documents (`api.v3.documents`), not through the serializer."""
-        queryset = visible_participant_list(lead_provider=self.lead_provider).values(*PARTICIPANT_VALUES)
+        queryset = visible_participant_list(lead_provider=self.lead_provider).values_list(
+            *PARTICIPANT_VALUES, named=True
+        )
         rows = self.requested_page(queryset)
         documents = participant_documents(rows, lead_provider=self.lead_provider, today=clock.today())
         return self.get_paginated_response(documents)

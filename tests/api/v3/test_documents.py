@@ -35,14 +35,14 @@ def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
 
 
 def _by_id(documents: Any) -> dict[str, bytes]:
-    return {str(document["id"]): render(document) for document in documents}
+    return {str(document["id"]): render(document) for document in documents}  # as the API renders them
 
 
 def test_participant_documents_are_the_serializers(seeded: None) -> None:
     compared = 0
     for provider in LeadProvider.objects.all():
         today = clock.today()
-        rows = list(visible_participant_list(lead_provider=provider).values(*PARTICIPANT_VALUES))
+        rows = list(visible_participant_list(lead_provider=provider).values_list(*PARTICIPANT_VALUES, named=True))
         from_values = _by_id(participant_documents(rows, lead_provider=provider, today=today))
         serialized = ParticipantSerializer(participant_list(lead_provider=provider, today=today), many=True).data
         assert from_values == _by_id(serialized), provider.name
@@ -54,7 +54,7 @@ def test_declaration_documents_are_the_serializers(seeded: None) -> None:
     compared = 0
     for provider in LeadProvider.objects.all():
         declarations = declaration_list(lead_provider=provider)
-        from_values = _by_id(declaration_documents(list(declarations.values(*DECLARATION_VALUES))))
+        from_values = _by_id(declaration_documents(list(declarations.values_list(*DECLARATION_VALUES, named=True))))
         serialized = ParticipantDeclarationSerializer(declarations, many=True).data
         assert from_values == _by_id(serialized), provider.name
         compared += len(from_values)
