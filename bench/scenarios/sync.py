@@ -21,6 +21,7 @@ FULL_PAGES = {"page[per_page]": "3000"}
 SYNC_TARGET = Target(2)
 MEMORY_TARGET = Target(300, on="value")
 CHANGED_FRACTION = 0.01
+POLLS = 5
 RANDOM_PAGES = 200
 RANDOM_PAGE_SIZE = 100
 
@@ -119,9 +120,20 @@ def incremental_poll(report: Report, reader: Reader) -> None:
         "UPDATE ecf_participant SET api_updated_at = clock_timestamp() WHERE id = ANY(%(ids)s)", {"ids": changed}
     )
     params = {"filter[updated_since]": since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), **FULL_PAGES}
+    # A poll takes milliseconds: one run of each is mostly noise, so each figure is the median of POLLS runs,
+    # after one that warms the caches.
     floors.participants(reader.database, provider=reader.provider, today=reader.today, since=since)
-    result = _checked(sync(reader.client, PARTICIPANTS, params, nested="ecf_enrolments"), "incremental poll")
-    floor = floors.participants(reader.database, provider=reader.provider, today=reader.today, since=since)
+    sync(reader.client, PARTICIPANTS, params)
+    polls = [
+        _checked(sync(reader.client, PARTICIPANTS, params, nested="ecf_enrolments"), "incremental poll")
+        for _ in range(POLLS)
+    ]
+    result = sorted(polls, key=lambda poll: poll.seconds)[POLLS // 2]
+    floor_runs = [
+        floors.participants(reader.database, provider=reader.provider, today=reader.today, since=since)
+        for _ in range(POLLS)
+    ]
+    floor = sorted(floor_runs, key=lambda run: run.seconds)[POLLS // 2]
     if result.rows != len(changed):
         raise RuntimeError(f"incremental poll: {result.rows} participants answered, {len(changed)} changed")
     report.add(
@@ -132,7 +144,11 @@ def incremental_poll(report: Report, reader: Reader) -> None:
             "ms",
             floor.seconds * 1000,
             SYNC_TARGET,
-            details={**_sync_details(report, "scenario 3", result, floor, result.nested_rows), "changed": len(changed)},
+            details={
+                **_sync_details(report, "scenario 3", result, floor, result.nested_rows),
+                "changed": len(changed),
+                "measure": f"median of {POLLS}",
+            },
         )
     )
 

@@ -17,7 +17,20 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    When,
+)
 
 from ecf import clock
 from ecf.choices import ParticipantStatus, ParticipantType, TrainingStatus
@@ -258,8 +271,10 @@ def _mentor_id(record: Any, *, today: date) -> uuid.UUID | None:
     next one to start. Always None for a mentor's record."""
     if record.participant_type != ParticipantType.ECT:
         return None
-    assignments: list[Any] = record.current_mentor_assignments
-    return _current_mentor([(a.start_date, a.mentor_participant_id) for a in assignments], today=today)
+    assignments: list[MentorAssignment] = record.current_mentor_assignments
+    started = [a for a in assignments if a.start_date <= today]
+    chosen = started[-1] if started else (assignments[0] if assignments else None)
+    return chosen.mentor_participant_id if chosen is not None else None  # type: ignore[attr-defined]
 
 
 # The participants list read as values (tuples) rather than model objects, for the API's list pages: the same
@@ -270,7 +285,8 @@ PARTICIPANT_VALUES = ("id", "created_at", "api_updated_at", "full_name", "trn", 
 
 
 class EnrolmentValues(NamedTuple):
-    """A visible training record read through the provider's latest visible period for it."""
+    """A visible training record read through the provider's latest visible period for it: what `Enrolment`
+    tells, as values."""
 
     participant_id: uuid.UUID
     training_record_id: uuid.UUID
@@ -296,9 +312,14 @@ class EnrolmentValues(NamedTuple):
     end_date: date | None
     training_status: str
     induction_status: str
+    # An ECT's current mentor (see `_mentor_id`), and the provider's latest withdrawal or deferral of the record
+    # when the period is withdrawn or deferred:
+    mentor_id: uuid.UUID | None
+    status_change_reason: str | None
+    status_changed_at: datetime | None
 
 
-# EnrolmentValues' fields as read from a training period, in the same order.
+# EnrolmentValues' fields as read from a training period, in the same order (the last three are annotations).
 _ENROLMENT_COLUMNS = (
     "training_record__participant_id",
     "training_record_id",
@@ -323,21 +344,10 @@ _ENROLMENT_COLUMNS = (
     "end_date",
     "training_status",
     "induction_status",
+    "current_mentor_id",
+    "status_change_reason",
+    "status_changed_at",
 )
-
-
-class StatusChangeValues(NamedTuple):
-    reason: str
-    changed_at: datetime
-
-
-class EnrolmentRow(NamedTuple):
-    """What `Enrolment` tells, as values."""
-
-    values: EnrolmentValues
-    mentor_id: uuid.UUID | None
-    # The provider's latest withdrawal or deferral of the record, when the period is withdrawn or deferred.
-    status_change: StatusChangeValues | None
 
 
 class IdChangeValues(NamedTuple):
@@ -348,57 +358,50 @@ class IdChangeValues(NamedTuple):
 
 def participant_enrolment_rows(
     *, lead_provider: LeadProvider, participant_ids: list[uuid.UUID], today: date
-) -> dict[uuid.UUID, list[EnrolmentRow]]:
+) -> dict[uuid.UUID, list[EnrolmentValues]]:
     """The enrolments of each of `participant_ids` visible to `lead_provider` (oldest record first), as
-    `participant_enrolments` reads them; three queries whatever the number of participants."""
+    `participant_enrolments` reads them; one query whatever the number of participants (the mentor and the
+    status change are read per row by the database, as the floor's lateral joins read them)."""
+    started = Q(start_date__lte=today)
+    mentors = (
+        current_mentor_assignment_list(today=today)
+        .filter(ect=OuterRef("training_record"))
+        # `_mentor_id`: the assignment in force that started last, else the next one to start.
+        .order_by(
+            ExpressionWrapper(started, output_field=BooleanField()).desc(),
+            Case(When(started, then="start_date")).desc(nulls_last=True),
+            "start_date",
+        )
+        .values("mentor__participant_id")[:1]
+    )
+    changes = TrainingStatusChange.objects.filter(
+        lead_provider=lead_provider,
+        training_record=OuterRef("training_record"),
+        training_status=OuterRef("training_status"),
+    ).order_by("-changed_at", "-created_at", "-id")
+    not_active = ~Q(training_status=TrainingStatus.ACTIVE)
     periods = (
         provider_period_list(lead_provider=lead_provider)
         .filter(training_record__participant_id__any_of=participant_ids)
+        .annotate(
+            # A UUID, not the foreign key the subquery reads: SQLite's driver converts UUIDs by declared type.
+            current_mentor_id=Case(
+                When(training_record__participant_type=ParticipantType.ECT, then=Subquery(mentors)),
+                output_field=UUIDField(),
+            ),
+            status_change_reason=Case(When(not_active, then=Subquery(changes.values("reason")[:1]))),
+            status_changed_at=Case(When(not_active, then=Subquery(changes.values("changed_at")[:1]))),
+        )
         .order_by("training_record__created_at", "training_record_id", *LATEST_PERIOD_FIRST)
         .values_list(*_ENROLMENT_COLUMNS)
     )
-    latest: dict[uuid.UUID, EnrolmentValues] = {}
+    enrolments: dict[uuid.UUID, list[EnrolmentValues]] = {}
+    read: set[uuid.UUID] = set()
     for row in periods:  # the first row of each record is its latest period
-        if row[1] not in latest:
-            latest[row[1]] = EnrolmentValues._make(row)
-
-    changes: dict[tuple[uuid.UUID, str], StatusChangeValues] = {}
-    for record_id, status, reason, changed_at in (
-        TrainingStatusChange.objects.filter(
-            lead_provider=lead_provider, training_record__participant_id__any_of=participant_ids
-        )
-        .order_by("-changed_at", "-created_at", "-id")
-        .values_list("training_record_id", "training_status", "reason", "changed_at")
-    ):
-        changes.setdefault((record_id, status), StatusChangeValues(reason, changed_at))
-
-    assignments: dict[uuid.UUID, list[tuple[date, uuid.UUID]]] = {}
-    for ect_id, start_date, mentor_participant_id in (
-        current_mentor_assignment_list(today=today)
-        .filter(ect__participant_id__any_of=participant_ids)
-        .order_by("start_date")
-        .values_list("ect_id", "start_date", "mentor__participant_id")
-    ):
-        assignments.setdefault(ect_id, []).append((start_date, mentor_participant_id))
-
-    enrolments: dict[uuid.UUID, list[EnrolmentRow]] = {}
-    for values in latest.values():
-        mentor_id = None
-        if values.participant_type == ParticipantType.ECT:
-            mentor_id = _current_mentor(assignments.get(values.training_record_id, []), today=today)
-        status_change = None
-        if values.training_status != TrainingStatus.ACTIVE:
-            status_change = changes.get((values.training_record_id, values.training_status))
-        enrolments.setdefault(values.participant_id, []).append(EnrolmentRow(values, mentor_id, status_change))
+        if row[1] not in read:
+            read.add(row[1])
+            enrolments.setdefault(row[0], []).append(EnrolmentValues._make(row))
     return enrolments
-
-
-def _current_mentor(assignments: list[tuple[date, uuid.UUID]], *, today: date) -> uuid.UUID | None:
-    """`_mentor_id` for assignments read as (start date, mentor participant id), earliest first."""
-    started = [mentor for start_date, mentor in assignments if start_date <= today]
-    if started:
-        return started[-1]
-    return assignments[0][1] if assignments else None
 
 
 def participant_id_change_rows(*, participant_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[IdChangeValues]]:

@@ -5,11 +5,7 @@ from typing import Any
 from ecf.choices import FundingEligibility, TrainingStatus
 from ecf.models import LeadProvider
 from ecf.models.training import participant_status
-from ecf.selectors.participants import (
-    EnrolmentRow,
-    participant_enrolment_rows,
-    participant_id_change_rows,
-)
+from ecf.selectors.participants import EnrolmentValues, participant_enrolment_rows, participant_id_change_rows
 
 ELIGIBLE_FOR_FUNDING: dict[str, bool] = {
     FundingEligibility.ELIGIBLE: True,
@@ -50,13 +46,14 @@ def participant_documents(rows: Sequence[Any], *, lead_provider: LeadProvider, t
     return documents
 
 
-def _enrolment(enrolment: EnrolmentRow, trn_validated: bool | None, today: date) -> dict[str, Any]:
-    values, change = enrolment.values, enrolment.status_change
-    status_change = None if change is None else {"reason": change.reason, "date": change.changed_at}
+def _enrolment(values: EnrolmentValues, trn_validated: bool | None, today: date) -> dict[str, Any]:
+    status_change = None
+    if values.status_changed_at is not None:
+        status_change = {"reason": values.status_change_reason, "date": values.status_changed_at}
     return {
         "training_record_id": values.training_record_id,
         "email": values.email,
-        "mentor_id": enrolment.mentor_id,
+        "mentor_id": values.mentor_id,
         "school_urn": values.school_urn,
         "participant_type": values.participant_type,
         "working_pattern": values.working_pattern or None,
