@@ -2,10 +2,14 @@
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
+from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db import IntegrityError, connection, models, transaction
+from django.utils import timezone
+
+from sandbox.seed import seed_sandbox
 
 
 def _find_constraint(name: str) -> tuple[type[models.Model], models.BaseConstraint]:
@@ -14,6 +18,16 @@ def _find_constraint(name: str) -> tuple[type[models.Model], models.BaseConstrai
             if constraint.name == name:
                 return model, constraint
     raise LookupError(f"No model declares a constraint named {name!r}.")
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The sandbox seeded once for the module that asks, inside a transaction rolled back when the module ends;
+    each test runs in a savepoint of its own on top of it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_sandbox(today=timezone.localdate())
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture

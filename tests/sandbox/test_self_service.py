@@ -6,13 +6,11 @@ a savepoint of its own on top of it.
 
 import datetime as dt
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import transaction
 from django.utils import timezone
 
 from api.tokens import api_token_create
@@ -23,7 +21,6 @@ from finance.models import Statement
 from finance.services.statements import statement_breakdown
 from sandbox import names
 from sandbox.history import days_landing_on
-from sandbox.seed import seed_sandbox
 from sandbox.services import participants as sandbox_participants
 from sandbox.services.reset import NOT_SEEDED
 from tests.api.conftest import ApiClient
@@ -44,14 +41,6 @@ LISTS = [
     "/api/v3/delivery-partners",
     "/api/v3/statements",
 ]
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_sandbox(today=timezone.localdate())
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)

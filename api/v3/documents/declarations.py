@@ -1,29 +1,10 @@
 from collections.abc import Sequence
 from typing import Any
 
-from api.v3.serializers.declarations import PAID_STATES
+from api.v3.serializers.declarations import PAID_STATES, ParticipantDeclarationSerializer
 
-# What a declaration document reads, as `values_list(named=True)` of `declaration_list`: the serializer's
-# columns, the id and the submitting provider's name.
-DECLARATION_VALUES = (
-    "id",
-    "participant_id",
-    "declaration_type",
-    "declaration_date",
-    "course_identifier",
-    "state",
-    "api_updated_at",
-    "created_at",
-    "delivery_partner_id",
-    "payment_statement_id",
-    "clawback_statement_id",
-    "ineligible_reason",
-    "mentor_id",
-    "pupil_premium_uplift",
-    "sparsity_uplift",
-    "evidence_held",
-    "lead_provider_name",
-)
+# What a declaration document reads, as `values_list(named=True)` of `declaration_list`.
+DECLARATION_VALUES = ("id", *ParticipantDeclarationSerializer.columns, "lead_provider_name")
 
 
 def declaration_documents(rows: Sequence[Any]) -> list[dict[str, Any]]:

@@ -5,12 +5,9 @@ deferrals, mentors, transfers, merged duplicates, other providers' declarations 
 The seed runs once for the module, inside a transaction rolled back when the module ends."""
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
-from django.utils import timezone
 
 from api.jsonapi.renderers import JsonApiRenderer
 from api.v3.documents.declarations import DECLARATION_VALUES, declaration_documents
@@ -21,18 +18,9 @@ from ecf import clock
 from ecf.models import LeadProvider
 from ecf.selectors.declarations import declaration_list
 from ecf.selectors.participants import PARTICIPANT_VALUES, participant_list, visible_participant_list
-from sandbox.seed import seed_sandbox
 
 pytestmark = pytest.mark.django_db
 render = JsonApiRenderer().render
-
-
-@pytest.fixture(scope="module")
-def seeded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_sandbox(today=timezone.localdate())
-        yield
-        transaction.set_rollback(True)
 
 
 def _by_id(documents: Any) -> dict[str, bytes]:
