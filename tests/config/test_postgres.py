@@ -18,5 +18,7 @@ def test_date_times_are_read_by_the_c_loader_as_utc_moments() -> None:
         read, from_an_offset = cursor.fetchone()
         loader = cursor.cursor.adapters.get_loader(cursor.cursor.adapters.types["timestamptz"].oid, 0)
     assert loader is UtcTimestamptzLoader
-    assert read == moment and read.utcoffset() is not None and read.utcoffset().total_seconds() == 0
+    assert read == moment
+    assert read.utcoffset() is not None
+    assert read.utcoffset().total_seconds() == 0
     assert from_an_offset == datetime(2025, 3, 30, 0, 30, tzinfo=UTC)
