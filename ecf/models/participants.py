@@ -124,8 +124,12 @@ class TrainingRecord(BaseModel):
 
     @property
     def eligible_for_funding(self) -> bool | None:
-        """The API's tri-state `eligible_for_funding`: null while eligibility is not yet known."""
-        return {
-            FundingEligibility.ELIGIBLE: True,
-            FundingEligibility.INELIGIBLE: False,
-        }.get(FundingEligibility(self.funding_eligibility))
+        return eligible_for_funding(self.funding_eligibility)
+
+
+_ELIGIBLE_FOR_FUNDING: dict[str, bool] = {FundingEligibility.ELIGIBLE: True, FundingEligibility.INELIGIBLE: False}
+
+
+def eligible_for_funding(funding_eligibility: str) -> bool | None:
+    """The API's tri-state `eligible_for_funding` of a record's `funding_eligibility`: null while not yet known."""
+    return _ELIGIBLE_FOR_FUNDING.get(funding_eligibility)

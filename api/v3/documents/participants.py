@@ -2,15 +2,11 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from ecf.choices import FundingEligibility, TrainingStatus
+from ecf.choices import TrainingStatus
 from ecf.models import LeadProvider
+from ecf.models.participants import eligible_for_funding
 from ecf.models.training import participant_status
 from ecf.selectors.participants import EnrolmentValues, participant_enrolment_rows, participant_id_change_rows
-
-ELIGIBLE_FOR_FUNDING: dict[str, bool] = {
-    FundingEligibility.ELIGIBLE: True,
-    FundingEligibility.INELIGIBLE: False,
-}  # else null
 
 
 def participant_documents(rows: Sequence[Any], *, lead_provider: LeadProvider, today: date) -> list[dict[str, Any]]:
@@ -66,7 +62,7 @@ def _enrolment(values: EnrolmentValues, trn_validated: bool | None, today: date)
             today=today,
         ).value,
         "teacher_reference_number_validated": trn_validated,
-        "eligible_for_funding": ELIGIBLE_FOR_FUNDING.get(values.funding_eligibility),
+        "eligible_for_funding": eligible_for_funding(values.funding_eligibility),
         "pupil_premium_uplift": values.pupil_premium_uplift,
         "sparsity_uplift": values.sparsity_uplift,
         "schedule_identifier": values.schedule_identifier,
