@@ -1,9 +1,10 @@
 """Scenarios 1 to 4 (and 7): reading lists as a lead provider does, over HTTP, next to their floors."""
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
@@ -22,6 +23,7 @@ SYNC_TARGET = Target(2)
 MEMORY_TARGET = Target(300, on="value")
 CHANGED_FRACTION = 0.01
 POLLS = 5
+Timed = TypeVar("Timed", Sync, floors.Floor)
 RANDOM_PAGES = 200
 RANDOM_PAGE_SIZE = 100
 
@@ -124,16 +126,12 @@ def incremental_poll(report: Report, reader: Reader) -> None:
     # after one that warms the caches.
     floors.participants(reader.database, provider=reader.provider, today=reader.today, since=since)
     sync(reader.client, PARTICIPANTS, params)
-    polls = [
-        _checked(sync(reader.client, PARTICIPANTS, params, nested="ecf_enrolments"), "incremental poll")
-        for _ in range(POLLS)
-    ]
-    result = sorted(polls, key=lambda poll: poll.seconds)[POLLS // 2]
-    floor_runs = [
-        floors.participants(reader.database, provider=reader.provider, today=reader.today, since=since)
-        for _ in range(POLLS)
-    ]
-    floor = sorted(floor_runs, key=lambda run: run.seconds)[POLLS // 2]
+    result = _median_run(
+        lambda: _checked(sync(reader.client, PARTICIPANTS, params, nested="ecf_enrolments"), "incremental poll")
+    )
+    floor = _median_run(
+        lambda: floors.participants(reader.database, provider=reader.provider, today=reader.today, since=since)
+    )
     if result.rows != len(changed):
         raise RuntimeError(f"incremental poll: {result.rows} participants answered, {len(changed)} changed")
     report.add(
@@ -151,6 +149,11 @@ def incremental_poll(report: Report, reader: Reader) -> None:
             },
         )
     )
+
+
+def _median_run(run: Callable[[], Timed]) -> Timed:
+    """The run of median `seconds` among POLLS runs of `run()`."""
+    return sorted((run() for _ in range(POLLS)), key=lambda timed: timed.seconds)[POLLS // 2]
 
 
 _VISIBLE_PARTICIPANTS = """
