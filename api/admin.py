@@ -118,37 +118,30 @@ class ApiTokenAdmin(HistoryAdmin):
         self.message_user(request, f"Revoked {len(queryset)} token(s).", messages.SUCCESS)
 
 
+# The request log's list columns; a row's page shows them, then what was sent and what went wrong.
+REQUEST_LOG_COLUMNS: tuple[str, ...] = (
+    "created_at",
+    "lead_provider",
+    "token_link",
+    "token_maker",
+    "method",
+    "path",
+    "status_code",
+    "resource_id",
+)
+
+
 @admin.register(ApiRequest)
 class ApiRequestAdmin(admin.ModelAdmin):
     """The write-request log, for support: read only. Rows are written by `api.request_log` alone."""
 
-    list_display = [
-        "created_at",
-        "lead_provider",
-        "token_link",
-        "token_maker",
-        "method",
-        "path",
-        "status_code",
-        "resource_id",
-    ]
+    list_display = REQUEST_LOG_COLUMNS
     list_select_related = ["lead_provider", "token__created_by"]
     list_filter = ["lead_provider", "method", "status_code"]
     search_fields = ["path", "=resource_id", "=token__prefix"]
     date_hierarchy = "created_at"
     ordering = ["-created_at"]
-    fields = readonly_fields = (
-        "created_at",
-        "lead_provider",
-        "token_link",
-        "token_maker",
-        "method",
-        "path",
-        "status_code",
-        "resource_id",
-        "request_body",
-        "response_errors",
-    )
+    fields = readonly_fields = (*REQUEST_LOG_COLUMNS, "request_body", "response_errors")
 
     @admin.display(description="Token", ordering="token__prefix")
     def token_link(self, entry: ApiRequest) -> str:
