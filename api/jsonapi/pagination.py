@@ -166,11 +166,15 @@ def _sort_field(queryset: QuerySet[Any], name: str) -> Any:
 
 
 def _after(sort_keys: list[SortKey], values: list[Any]) -> Q:
-    """Rows strictly after `values` in the order of `sort_keys` (lexicographic keyset condition)."""
+    """Rows strictly after `values` in the order of `sort_keys` (lexicographic keyset condition).
+
+    The condition is led by a plain range on the first key (implied by the rest): without it the databases
+    read the OR as a filter, and each page walked the sort index from its start, not from the cursor."""
     condition = Q(pk__in=[])
     equal_so_far = Q()
     for key, value in zip(sort_keys, values, strict=True):
         beyond = Q(**{f"{key.field}__{'lt' if key.descending else 'gt'}": value})
         condition |= equal_so_far & beyond
         equal_so_far &= Q(**{key.field: value})
-    return condition
+    first, first_value = sort_keys[0], values[0]
+    return Q(**{f"{first.field}__{'lte' if first.descending else 'gte'}": first_value}) & condition

@@ -2,10 +2,13 @@
 
 import datetime as dt
 import json
+import re
 from unittest import mock
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from api.tokens import api_token_create, api_token_revoke
 from finance.models import Statement
@@ -219,6 +222,19 @@ def test_following_links_next_visits_every_row_exactly_once_while_rows_change(ap
 
     assert sorted(seen) == sorted(str(s.pk) for s in statements)
     assert len(seen) == len(set(seen))
+
+
+def test_a_cursor_page_reads_the_sort_order_from_the_cursor_on_not_from_its_start(api_client, lead_provider):
+    StatementFactory.create_batch(3, lead_provider=lead_provider)
+    first_page = api_client.get(URL, {"page[per_page]": "1"})
+
+    with CaptureQueriesContext(connection) as queries:
+        api_client.follow(first_page.json_body["links"]["next"])
+
+    # A plain range on the first sort key, beside the exact keyset condition, is what lets the database start
+    # its index walk at the cursor: every later page of a sync would otherwise read every earlier row again.
+    page_query = queries.captured_queries[-1]["sql"]
+    assert re.search(r'WHERE .*"payment_date" >= ', page_query)
 
 
 def test_a_cursor_from_another_api_is_400(api_client):
