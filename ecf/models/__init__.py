@@ -1,4 +1,4 @@
-from ecf.models.declarations import Declaration
+from ecf.models.declarations import Declaration, SharedRecordDeclaration
 from ecf.models.participants import Participant, ParticipantIdChange, TrainingRecord
 from ecf.models.reference import Cohort, DeliveryPartner, LeadProvider
 from ecf.models.schedules import Milestone, Schedule
@@ -17,6 +17,7 @@ __all__ = [
     "Schedule",
     "School",
     "SchoolCohort",
+    "SharedRecordDeclaration",
     "TrainingPeriod",
     "TrainingRecord",
     "TrainingStatusChange",

@@ -123,3 +123,21 @@ class Declaration(ApiResourceModel):
     @property
     def is_ect(self) -> bool:
         return self.course_identifier == CourseIdentifier.ECT
+
+
+class SharedRecordDeclaration(models.Model):
+    """A declaration on a training record that a lead provider other than the declaring one trains or has
+    trained: the only declarations another provider can ever see (`ecf.selectors.declarations`). Such
+    declarations are rare (a participant's move between providers), so the declarations list rules out the
+    rest with a lookup in this small table instead of building each provider's training records per page.
+
+    Written by the database alone: triggers on declarations and training periods (migration 0005) add a
+    row whenever a declaration and another provider's period meet, whichever is written first and however
+    (services, bulk seed, admin, `QuerySet.update()`), so no write path can forget it. Rows are only ever
+    added: one left behind by a deleted period costs the selector's exact check a lookup, and never shows
+    a declaration the rules hide."""
+
+    declaration = models.OneToOneField(Declaration, on_delete=models.CASCADE, primary_key=True, related_name="+")
+
+    def __str__(self) -> str:
+        return f"declaration {self.declaration_id} on a shared training record"

@@ -9,6 +9,9 @@ and authorising a statement refuses one that breaks any.
    paid on a paid one; awaiting clawback on a statement not yet paid, clawed back on a paid one.
 4. A paid statement is settled: it takes no adjustment after it was authorised. (Its figures are kept at
    authorisation; statements imported as paid have none, so that is not an invariant.)
+5. A declaration on a training record another provider trains is listed as such
+   (`ecf.models.SharedRecordDeclaration`, kept by triggers): the declarations list shows it to that provider
+   only then.
 """
 
 from dataclasses import dataclass
@@ -17,6 +20,7 @@ from django.db.models import F, Q, QuerySet
 
 from ecf.choices import DeclarationState
 from ecf.models import Declaration
+from ecf.selectors.declarations import unlisted_shared_record_declarations
 from finance.choices import StatementStatus
 from finance.models import Adjustment, Statement
 
@@ -110,6 +114,15 @@ def _paid_statement_violations(statements: QuerySet[Statement]) -> list[Violatio
     ]  # fmt: skip
 
 
+def _shared_record_violations(declarations: QuerySet[Declaration]) -> list[Violation]:
+    unlisted = unlisted_shared_record_declarations().filter(pk__in=declarations.values("pk"))
+    return [
+        Violation("declaration_shared_record_unlisted", f"declaration {pk}", "another provider trains its "
+                  "training record, but it is not listed as shared, so that provider cannot see it")
+        for pk in unlisted.values_list("pk", flat=True)
+    ]  # fmt: skip
+
+
 def finance_integrity_violations(*, statement: Statement | None = None) -> list[Violation]:
     """Every broken invariant (module docstring), over every statement and declaration, or only over
     `statement` and the declarations paid or clawed back on it."""
@@ -122,4 +135,5 @@ def finance_integrity_violations(*, statement: Statement | None = None) -> list[
         *_contract_violations(statements),
         *_declaration_violations(declarations),
         *_paid_statement_violations(statements),
+        *_shared_record_violations(declarations),
     ]

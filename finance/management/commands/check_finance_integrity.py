@@ -8,8 +8,8 @@ from finance.services.integrity import finance_integrity_violations
 class Command(BaseCommand):
     help = (
         "Check the statement invariants the database cannot hold by itself (finance.services.integrity): "
-        "statements and their contracts, declarations and their statements, paid statements settled. Prints one "
-        "line per violation and exits non-zero when there is any."
+        "statements and their contracts, declarations and their statements, paid statements settled, declarations "
+        "on shared training records listed. Prints one line per violation and exits non-zero when there is any."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
